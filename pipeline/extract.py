@@ -1,0 +1,279 @@
+"""From a document to table rows: structure stage, NLP stage, normalization.
+
+``extract_tables(document, document_id)`` returns ``{table name: [row dict, ...]}`` for every
+table but ``documents``. Raw text stays next to every normalized value.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from collections import Counter
+from collections.abc import Iterable
+
+from spacy.language import Language
+from spacy.tokens import Doc, Span
+
+from pipeline import reference
+from pipeline.ids import stable_id
+from pipeline.model import Document
+from pipeline.nlp import load_nlp, tag
+from pipeline.normalize.dates import find_dates, find_time_range, parse_date
+from pipeline.normalize.names import Person, PersonIndex
+from pipeline.reference import fold
+from pipeline.structure import MeetingStructure, RawAction, Where, find_structure
+
+Rows = list[dict]
+
+_BODY_SUBJECT = re.compile(
+    r"\b([A-ZÅÄÖ][a-zåäö-]+(?:gruppen|gruppens|styrelsen|nämnden|fullmäktige|utskottet|rådet|"
+    r"mötet|stämman|beredningen))\s+(?:beslutar|beslutade|beslöt|beslutat|föreslår|ställer)"
+)
+_PAIRING_SEPARATORS = {"-", "–", "—", ":"}
+
+
+def extract_tables(
+    document: Document, document_id: str, nlp: Language | None = None
+) -> dict[str, Rows]:
+    """All meeting tables for one document."""
+    nlp = nlp or load_nlp()
+    found = find_structure(document)
+    meeting_id = stable_id("m", document_id, "1")
+    date = _meeting_date(found)
+    people = PersonIndex()
+
+    attendees = _attendees(found, nlp, people, meeting_id)
+    actions = _actions(found, nlp, people, meeting_id, date)
+    _pair_municipalities(found, nlp, people, attendees)
+    for row in attendees:
+        row["name"] = row.pop("_person").name
+        row["person_id"] = person_id(row["name"])
+
+    return {
+        "meetings": [_meeting_row(found, meeting_id, document_id, date)],
+        "attendees": attendees,
+        "agenda_items": [
+            {"meeting_id": meeting_id, "item_number": i.number, "title": i.title,
+             "text": i.text or None, **_where(i.where)}
+            for i in found.items
+        ],
+        "decisions": _numbered(
+            "decision_id", "d", meeting_id,
+            ({"item_number": d.item_number, "text": d.text, **_where(d.where)}
+             for d in found.decisions),
+        ),
+        "actions": actions,
+        "attachments": [
+            {"meeting_id": meeting_id, "item_number": a.item_number, "filename": a.filename,
+             **_where(a.where)}
+            for a in found.attachments
+        ],
+    }
+
+
+def person_id(name: str) -> str:
+    """Stable id of a canonical name; the same spelling gives the same id in every meeting."""
+    return stable_id("p", fold(name))
+
+
+def _where(where: Where) -> dict:
+    return {"page": where.page, "position": where.position}
+
+
+def _numbered(id_column: str, prefix: str, meeting_id: str, rows: Iterable[dict]) -> Rows:
+    """Give rows an ordinal within their item and a stable id from (meeting, item, ordinal)."""
+    seen: Counter[str] = Counter()
+    out = []
+    for row in rows:
+        seen[row["item_number"]] += 1
+        ordinal = seen[row["item_number"]]
+        out.append(
+            {
+                id_column: stable_id(prefix, meeting_id, row["item_number"], str(ordinal)),
+                "meeting_id": meeting_id,
+                "ordinal": ordinal,
+                **row,
+            }
+        )
+    return out
+
+
+# --- meeting header -------------------------------------------------------------------------
+
+
+def _meeting_date(found: MeetingStructure) -> dt.date | None:
+    for text in (found.date_raw, found.title, *found.header_notes):
+        if text and (mention := parse_date(text) or next(iter(find_dates(text)), None)):
+            return mention.first
+    return None
+
+
+def _meeting_row(
+    found: MeetingStructure, meeting_id: str, document_id: str, date: dt.date | None
+) -> dict:
+    start, end = find_time_range(found.time_raw or "")
+    title, organization = _title_and_organization(found.title)
+    next_date = None
+    if found.next_meeting_raw and date:
+        mentions = find_dates(found.next_meeting_raw, date)
+        next_date = mentions[0].first if mentions else None
+    where = _where(found.title_where) if found.title_where else {"page": None, "position": None}
+    return {
+        "meeting_id": meeting_id,
+        "document_id": document_id,
+        "title": title,
+        "organization": organization,
+        "body": _body(found) or title,
+        "date": date,
+        "date_raw": found.date_raw,
+        "start_time": start.strftime("%H:%M") if start else None,
+        "end_time": end.strftime("%H:%M") if end else None,
+        "location": found.location,
+        "next_meeting_date": next_date,
+        "next_meeting_raw": found.next_meeting_raw,
+        **where,
+    }
+
+
+def _title_and_organization(title: str | None) -> tuple[str | None, str | None]:
+    """'Kommunchefsmöte, Umeåregionen' -> ('Kommunchefsmöte', 'Umeåregionen')."""
+    if not title:
+        return None, None
+    parts = [p.strip() for p in title.split(",") if p.strip()]
+    if len(parts) < 2:
+        return title, None
+    organization = parts[-1]
+    if municipality := reference.find_municipality(organization):
+        organization = municipality.official_name
+    return ", ".join(parts[:-1]), organization
+
+
+def _body(found: MeetingStructure) -> str | None:
+    """The body is who decides: the most frequent subject of 'X beslutar' in the decisions."""
+    subjects = Counter(
+        m.group(1)[0].upper() + m.group(1)[1:].removesuffix("s")
+        if m.group(1).endswith("gruppens")
+        else m.group(1)
+        for d in found.decisions
+        for m in _BODY_SUBJECT.finditer(d.text)
+    )
+    return subjects.most_common(1)[0][0] if subjects else None
+
+
+# --- attendees ------------------------------------------------------------------------------
+
+
+def _person_segments(doc: Doc) -> list[tuple[Span, list[Span]]]:
+    """Each PERSON entity with the entities that follow it up to the next person."""
+    segments: list[tuple[Span, list[Span]]] = []
+    for ent in doc.ents:
+        if ent.label_ == "PERSON":
+            segments.append((ent, []))
+        elif segments:
+            segments[-1][1].append(ent)
+    return segments
+
+
+def _attendees(
+    found: MeetingStructure, nlp: Language, people: PersonIndex, meeting_id: str
+) -> Rows:
+    rows: dict[int, dict] = {}  # id(Person) -> row
+    # Attendance lines first, so their spellings anchor the persons; then participant lists.
+    lines = sorted(found.attendee_lines, key=lambda line: line.attendance is None)
+    for line in lines:
+        source = "attendance" if line.attendance else "participants"
+        doc = tag(nlp, line.text)
+        for person_span, ents in _person_segments(doc):
+            person = people.add(person_span.text, source)
+            roles = sorted({e.ent_id_ for e in ents if e.label_ == "ROLE"})
+            places = [e for e in ents if e.label_ == "LOC"]
+            row = rows.get(id(person))
+            if row is None:
+                row = rows[id(person)] = {
+                    "meeting_id": meeting_id,
+                    "_person": person,
+                    "name_raw": person_span.text,
+                    "roles": [],
+                    "attendance": line.attendance,
+                    "attendance_raw": line.label,
+                    "municipality": None,
+                    "municipality_code": None,
+                    "municipality_source": None,
+                    "party": None,
+                    **_where(line.where),
+                }
+            row["roles"] = sorted(set(row["roles"]) | set(roles))
+            if places and row["municipality"] is None:
+                _set_municipality(row, places[0].ent_id_, "stated")
+    return list(rows.values())
+
+
+def _set_municipality(row: dict, code: str, source: str) -> None:
+    municipality = reference.municipalities()[code]
+    row["municipality"] = municipality.official_name
+    row["municipality_code"] = code
+    row["municipality_source"] = source
+
+
+def _pair_municipalities(
+    found: MeetingStructure, nlp: Language, people: PersonIndex, attendees: Rows
+) -> None:
+    """'Vännäs - Utse kontaktperson' with a responsible attendee says whom Vännäs sent.
+
+    Only attendees whose line states no municipality get one, and only when every pairing
+    of that person names the same municipality.
+    """
+    paired: dict[int, set[str]] = {}
+    for action in found.actions:
+        if not action.responsible_raw:
+            continue
+        person = people.resolve(action.responsible_raw)
+        doc = tag(nlp, action.task)
+        if person is None or len(doc) < 2 or not doc.ents:
+            continue
+        first = doc.ents[0]
+        if first.label_ == "LOC" and first.start == 0 and doc[first.end].text in (
+            _PAIRING_SEPARATORS
+        ):
+            paired.setdefault(id(person), set()).add(first.ent_id_)
+    for row in attendees:
+        codes = paired.get(id(row["_person"]), set())
+        if row["municipality"] is None and len(codes) == 1:
+            _set_municipality(row, codes.pop(), "paired")
+
+
+# --- actions --------------------------------------------------------------------------------
+
+
+def _actions(
+    found: MeetingStructure,
+    nlp: Language,
+    people: PersonIndex,
+    meeting_id: str,
+    date: dt.date | None,
+) -> Rows:
+    for action in found.actions:  # every spelling counts before any is resolved
+        if action.responsible_raw and _is_person_name(nlp, action.responsible_raw):
+            people.add(action.responsible_raw, "responsible")
+    return _numbered("action_id", "a", meeting_id, (_action_row(a, people, date) for a in found.actions))
+
+
+def _is_person_name(nlp: Language, text: str) -> bool:
+    doc = tag(nlp, text)
+    return any(e.label_ == "PERSON" and e.end - e.start == len(doc) for e in doc.ents)
+
+
+def _action_row(action: RawAction, people: PersonIndex, date: dt.date | None) -> dict:
+    due = parse_date(action.due_raw, date) if action.due_raw else None
+    person: Person | None = people.resolve(action.responsible_raw or "")
+    responsible = person.name if person else action.responsible_raw
+    return {
+        "item_number": action.item_number,
+        "task": action.task,
+        "due_date": due.last if due else None,
+        "due_raw": action.due_raw,
+        "responsible": responsible,
+        "responsible_person_id": person_id(person.name) if person else None,
+        "responsible_raw": action.responsible_raw,
+        **_where(action.where),
+    }

@@ -1,0 +1,137 @@
+"""The shared document model: what every backend produces and everything downstream reads.
+
+A document is an ordered list of blocks (heading, paragraph, list item, table). Each block
+carries its plain text, the inline emphasis over that text (bold/italic spans) and where it
+came from in the source. Nothing downstream of a backend knows which file format a block
+came from: format quirks (markdown escapes, Word run properties, PDF fonts) stay in the
+backend that reads that format.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field, replace
+from enum import StrEnum
+
+
+class BlockKind(StrEnum):
+    HEADING = "heading"
+    PARAGRAPH = "paragraph"
+    LIST_ITEM = "list_item"
+    TABLE = "table"
+
+
+class Style(StrEnum):
+    BOLD = "bold"
+    ITALIC = "italic"
+
+
+@dataclass(frozen=True)
+class Span:
+    """Inline emphasis over ``text[start:end]`` of the block or cell that holds it."""
+
+    start: int
+    end: int
+    style: Style
+
+
+@dataclass(frozen=True)
+class Provenance:
+    """Where a block stands in its source, so an analyst can find it in the original.
+
+    ``page`` is 1-based; formats without pages (text exports) count as one page, Word counts
+    explicit page breaks. ``line`` is the 1-based source line for text formats; ``paragraph``
+    the 0-based index of the body element for Word. ``block`` is the block's index in the
+    document model and is filled in by :class:`Document`.
+    """
+
+    page: int = 1
+    line: int | None = None
+    paragraph: int | None = None
+    block: int | None = None
+
+    @property
+    def position(self) -> str:
+        """A human-readable position inside the page: ``line 57`` or ``paragraph 12``."""
+        if self.line is not None:
+            return f"line {self.line}"
+        if self.paragraph is not None:
+            return f"paragraph {self.paragraph}"
+        return f"block {self.block}" if self.block is not None else ""
+
+
+def _covers(text: str, spans: tuple[Span, ...], style: Style) -> bool:
+    """True when every letter or digit of ``text`` lies inside a span of ``style``."""
+    covered = [False] * len(text)
+    for span in spans:
+        if span.style == style:
+            for i in range(max(span.start, 0), min(span.end, len(text))):
+                covered[i] = True
+    significant = [i for i, ch in enumerate(text) if ch.isalnum()]
+    return bool(significant) and all(covered[i] for i in significant)
+
+
+@dataclass(frozen=True)
+class Cell:
+    """One table cell: its text and emphasis."""
+
+    text: str
+    spans: tuple[Span, ...] = ()
+
+    @property
+    def is_bold(self) -> bool:
+        return _covers(self.text, self.spans, Style.BOLD)
+
+    @property
+    def is_italic(self) -> bool:
+        return _covers(self.text, self.spans, Style.ITALIC)
+
+
+@dataclass(frozen=True)
+class Block:
+    """One block of a document.
+
+    ``number`` holds a number the reader sees but the source generates (Word's automatic
+    list and heading numbering: ``"1."``, ``"15.1."``, ``"•"``); a number typed into the
+    text stays in ``text``. Use :attr:`display_text` for what a reader sees.
+    """
+
+    kind: BlockKind
+    text: str = ""
+    spans: tuple[Span, ...] = ()
+    level: int | None = None
+    number: str | None = None
+    rows: tuple[tuple[Cell, ...], ...] = ()
+    prov: Provenance = field(default_factory=Provenance)
+
+    @property
+    def display_text(self) -> str:
+        if self.number and self.number not in {"•", "-", "–", "*"}:
+            return f"{self.number} {self.text}"
+        return self.text
+
+    @property
+    def is_bold(self) -> bool:
+        """The whole block is bold (e.g. a name line in an action list)."""
+        return _covers(self.text, self.spans, Style.BOLD)
+
+    @property
+    def is_italic(self) -> bool:
+        """The whole block is italic (e.g. a task line in an action list)."""
+        return _covers(self.text, self.spans, Style.ITALIC)
+
+
+@dataclass
+class Document:
+    """A parsed source document: its blocks in reading order and what the backend knew."""
+
+    source_path: str
+    format: str
+    blocks: list[Block]
+    pages: int = 1
+    metadata: dict[str, str] = field(default_factory=dict)
+
+    def __post_init__(self) -> None:
+        self.blocks = [
+            b if b.prov.block == i else replace(b, prov=replace(b.prov, block=i))
+            for i, b in enumerate(self.blocks)
+        ]

@@ -1,0 +1,1 @@
+"""Turns the values tagged in meeting minutes (dates, times, names) into canonical form."""

@@ -1,0 +1,125 @@
+"""Canonical person names within one document.
+
+Minutes spell one person several ways: "Helén Sundström Hetta" in the header, "Helen
+SundstromHetta" in the participant list, "Per-Erik" for "Per-Eric" in a table, "Lisa A L" or
+"P-E" in running text. :class:`PersonIndex` groups the variants and names each group by its
+best-spelled variant; short references resolve only when they denote one attendee.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from dataclasses import dataclass, field
+
+from pipeline.reference import fold
+
+# How much a sighting of a variant counts when choosing the canonical spelling.
+SOURCE_WEIGHT = {"attendance": 3, "participants": 2, "responsible": 1, "mention": 1}
+
+
+@dataclass
+class Person:
+    """One person of a document and every spelling seen for them."""
+
+    variants: Counter[str] = field(default_factory=Counter)
+    attendee: bool = False
+
+    @property
+    def name(self) -> str:
+        """The best-spelled variant: most å/ä/ö/é, then most words, then most weight."""
+        return max(self.variants, key=lambda v: (_diacritics(v), _words(v), self.variants[v], v))
+
+    @property
+    def keys(self) -> set[str]:
+        return {fold(v) for v in self.variants}
+
+    @property
+    def parts(self) -> list[str]:
+        return self.name.replace("-", " - ").split()
+
+
+def _diacritics(text: str) -> int:
+    return sum(1 for ch in text if ch.isalpha() and not ch.isascii())
+
+
+def _words(text: str) -> int:
+    return len(text.replace("-", " ").split())
+
+
+def _one_substitution(a: str, b: str) -> bool:
+    """Same length and one differing letter: 'pererikmagnusson' ~ 'perericmagnusson'."""
+    return len(a) == len(b) and sum(x != y for x, y in zip(a, b, strict=True)) == 1
+
+
+class PersonIndex:
+    """The persons of one document, built from attendance lists first, then other sightings."""
+
+    def __init__(self) -> None:
+        self.persons: list[Person] = []
+
+    def add(self, name: str, source: str) -> Person:
+        """Record a sighting of a full name; return the person it belongs to."""
+        name = " ".join(name.split())
+        person = self._find_full(name, fuzzy=source != "attendance")
+        if person is None:
+            person = Person()
+            self.persons.append(person)
+        person.variants[name] += SOURCE_WEIGHT.get(source, 1)
+        person.attendee |= source == "attendance"
+        return person
+
+    def resolve(self, text: str) -> Person | None:
+        """The person ``text`` denotes: a spelling variant or an unambiguous short form."""
+        text = " ".join(text.split()).strip(" .,;:")
+        if not text:
+            return None
+        return self._find_full(text, fuzzy=True) or self._find_short(text)
+
+    def _find_full(self, name: str, fuzzy: bool) -> Person | None:
+        key = fold(name)
+        if not key:
+            return None
+        for person in self.persons:
+            if key in person.keys:
+                return person
+        if not fuzzy or len(key) < 8 or _words(name) < 2:
+            return None
+        close = [
+            p for p in self.persons if p.attendee and any(_one_substitution(key, k) for k in p.keys)
+        ]
+        return close[0] if len(close) == 1 else None
+
+    def _find_short(self, text: str) -> Person | None:
+        """'Lisa', 'Lisa A L', 'Jonas J.', 'P-E': one attendee, or nobody."""
+        tokens = [t.strip(".") for t in text.replace("’", "'").split()]
+        tokens = [t for t in tokens if t]
+        if not tokens or len(tokens) > 4:
+            return None
+        matches = [p for p in self.persons if p.attendee and _short_form_of(tokens, p.name)]
+        return matches[0] if len(matches) == 1 else None
+
+
+def _short_form_of(tokens: list[str], name: str) -> bool:
+    words = name.split()
+    if len(words) < 2:
+        return False
+    first, rest = words[0], words[1:]
+    head = tokens[0]
+    if "-" in head and len(head.replace("-", "")) <= 3 and head.isupper():
+        # "P-E" = initials of a hyphenated first name "Per-Eric"
+        initials = "-".join(part[:1] for part in first.split("-"))
+        if fold(head) != fold(initials) or "-" not in first:
+            return False
+    elif fold(head) != fold(first):
+        return False
+    remaining = rest
+    for token in tokens[1:]:
+        for i, word in enumerate(remaining):
+            if fold(token) == fold(word) or (
+                len(token) <= 2 and token.isupper() and fold(word).startswith(fold(token))
+            ):
+                remaining = remaining[i + 1 :]
+                break
+        else:
+            return False
+    return True

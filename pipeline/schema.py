@@ -1,0 +1,191 @@
+"""The output tables: every column's name, Arrow type and meaning, in one place.
+
+The exporters build their explicit Parquet schemas and CSV headers from here, and
+``docs/data_dictionary.md`` is generated from it (``protokoll schema``), so the data
+dictionary can never drift from what is written.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import pyarrow as pa
+
+
+@dataclass(frozen=True)
+class Column:
+    name: str
+    type: pa.DataType
+    description: str
+    nullable: bool = True
+
+
+@dataclass(frozen=True)
+class Table:
+    name: str
+    description: str
+    primary_key: tuple[str, ...]
+    columns: tuple[Column, ...]
+
+    @property
+    def arrow_schema(self) -> pa.Schema:
+        return pa.schema([pa.field(c.name, c.type, nullable=c.nullable) for c in self.columns])
+
+    @property
+    def column_names(self) -> list[str]:
+        return [c.name for c in self.columns]
+
+
+S, I, D = pa.string(), pa.int32(), pa.date32()
+ROLES = pa.list_(pa.string())
+
+_PAGE = Column("page", I, "Page in the source where the record starts (text exports: 1).")
+_POSITION = Column(
+    "position",
+    S,
+    "Where on that page: 'line 57' (text), 'paragraph 12' (Word), ', row 2' for table rows.",
+)
+_MEETING = Column("meeting_id", S, "The meeting (meetings.meeting_id).", nullable=False)
+_ITEM = Column("item_number", S, "Agenda item number as written without trailing dot: '3', '15.1'.")
+
+TABLES: dict[str, Table] = {
+    t.name: t
+    for t in [
+        Table(
+            "documents",
+            "One row per source file seen by a run, readable or not.",
+            ("document_id",),
+            (
+                Column("document_id", S, "Stable id from the file's content (sha256).", False),
+                Column("source_path", S, "Path of the file as given to the run.", False),
+                Column("source_format", S, "Format detected from content: rym-md, docx, ..."),
+                Column("sha256", S, "SHA-256 of the file's bytes."),
+                Column("size_bytes", pa.int64(), "File size in bytes."),
+                Column("pages", I, "Pages in the document (text exports: 1)."),
+                Column("status", S, "ok | partial | failed.", False),
+                Column("error", S, "Why the file failed or is partial, naming the problem."),
+                Column("warnings", S, "Things noticed while reading that did not stop it."),
+                Column("extractor_version", S, "protokoll version that wrote the row.", False),
+            ),
+        ),
+        Table(
+            "meetings",
+            "One row per meeting found in a document.",
+            ("meeting_id",),
+            (
+                _MEETING,
+                Column("document_id", S, "The source document.", False),
+                Column("title", S, "Title line of the minutes as written."),
+                Column("organization", S, "Municipality, region or association holding it."),
+                Column("body", S, "The meeting body: Kommunchefsgruppen, Kommunstyrelsen, ..."),
+                Column("date", D, "Meeting date."),
+                Column("date_raw", S, "The date as written."),
+                Column("start_time", S, "Start time HH:MM."),
+                Column("end_time", S, "End time HH:MM."),
+                Column("location", S, "Place as written."),
+                Column("next_meeting_date", D, "Date of the next meeting when the minutes say."),
+                Column("next_meeting_raw", S, "The 'Nästa möte' text as written."),
+                _PAGE,
+                _POSITION,
+            ),
+        ),
+        Table(
+            "attendees",
+            "One row per person listed in the attendance sections (or participant list).",
+            ("meeting_id", "person_id"),
+            (
+                _MEETING,
+                Column("person_id", S, "Stable id of the canonical name.", False),
+                Column("name", S, "Canonical name: the best spelling found in the document."),
+                Column("name_raw", S, "The name as written on the attendance line."),
+                Column("roles", ROLES, "Roles: ordförande, sekreterare, ... (CSV: '; '-joined)."),
+                Column("attendance", S, "present | remote | absent (empty: listed, not stated)."),
+                Column("attendance_raw", S, "The attendance label as written."),
+                Column("municipality", S, "Municipality represented, official 'X kommun' form."),
+                Column("municipality_code", S, "Four-digit kommunkod of that municipality."),
+                Column("municipality_source", S, "stated (on the line) | paired (action table)."),
+                Column("party", S, "Party abbreviation when stated: S, M, C, ..."),
+                _PAGE,
+                _POSITION,
+            ),
+        ),
+        Table(
+            "agenda_items",
+            "One row per numbered agenda item.",
+            ("meeting_id", "item_number"),
+            (
+                _MEETING,
+                _ITEM,
+                Column("title", S, "Heading without its number."),
+                Column("text", S, "Discussion text (not decisions, actions or attachments)."),
+                _PAGE,
+                _POSITION,
+            ),
+        ),
+        Table(
+            "decisions",
+            "One row per formal decision block (BESLUT).",
+            ("decision_id",),
+            (
+                Column("decision_id", S, "Stable id: meeting, item and order.", False),
+                _MEETING,
+                _ITEM,
+                Column("ordinal", I, "1 for the first decision of the item, 2 for the next."),
+                Column("text", S, "Full decision text, paragraphs joined by a newline."),
+                _PAGE,
+                _POSITION,
+            ),
+        ),
+        Table(
+            "actions",
+            "One row per row of an action table (ÅTGÄRDER / SLUTDATUM / ANSVARIG).",
+            ("action_id",),
+            (
+                Column("action_id", S, "Stable id: meeting, item and order.", False),
+                _MEETING,
+                _ITEM,
+                Column("ordinal", I, "Order of the action within its item."),
+                Column("task", S, "Task text without markup."),
+                Column("due_date", D, "Due date (a yearless date takes the year on or after "
+                                      "the meeting; a range or week its last day)."),
+                Column("due_raw", S, "Due date as written."),
+                Column("responsible", S, "Canonical name of the responsible person, or the "
+                                         "text as written when it is not a known person."),
+                Column("responsible_person_id", S, "person_id when the responsible is a person."),
+                Column("responsible_raw", S, "Responsible as written."),
+                _PAGE,
+                _POSITION,
+            ),
+        ),
+        Table(
+            "attachments",
+            "One row per attached file listed under an agenda item.",
+            ("meeting_id", "item_number", "filename"),
+            (_MEETING, _ITEM, Column("filename", S, "File name as written."), _PAGE, _POSITION),
+        ),
+    ]
+}
+
+
+def data_dictionary_markdown() -> str:
+    """The data dictionary as Markdown (written to docs/data_dictionary.md)."""
+    lines = [
+        "# Data dictionary",
+        "",
+        "Generated from `pipeline/schema.py` by `protokoll schema > docs/data_dictionary.md`.",
+        "Every table is written as `<table>.parquet` and `<table>.csv` (UTF-8) in the output",
+        "folder. Dates are ISO `YYYY-MM-DD`; list columns are `; `-joined in CSV.",
+        "",
+    ]
+    for table in TABLES.values():
+        lines += [
+            f"## {table.name}",
+            "",
+            table.description + f" Primary key: `{', '.join(table.primary_key)}`.",
+            "",
+            "| column | type | description |",
+            "|---|---|---|",
+        ]
+        lines += [f"| {c.name} | {c.type} | {c.description} |" for c in table.columns]
+        lines.append("")
+    return "\n".join(lines)
