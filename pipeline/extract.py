@@ -53,19 +53,32 @@ def extract_tables(
         "meetings": [_meeting_row(found, meeting_id, document_id, date)],
         "attendees": attendees,
         "agenda_items": [
-            {"meeting_id": meeting_id, "item_number": i.number, "title": i.title,
-             "text": i.text or None, **_where(i.where)}
+            {
+                "meeting_id": meeting_id,
+                "item_number": i.number,
+                "title": i.title,
+                "text": i.text or None,
+                **_where(i.where),
+            }
             for i in found.items
         ],
         "decisions": _numbered(
-            "decision_id", "d", meeting_id,
-            ({"item_number": d.item_number, "text": d.text, **_where(d.where)}
-             for d in found.decisions),
+            "decision_id",
+            "d",
+            meeting_id,
+            (
+                {"item_number": d.item_number, "text": d.text, **_where(d.where)}
+                for d in found.decisions
+            ),
         ),
         "actions": actions,
         "attachments": [
-            {"meeting_id": meeting_id, "item_number": a.item_number, "filename": a.filename,
-             **_where(a.where)}
+            {
+                "meeting_id": meeting_id,
+                "item_number": a.item_number,
+                "filename": a.filename,
+                **_where(a.where),
+            }
             for a in found.attachments
         ],
     }
@@ -232,8 +245,10 @@ def _pair_municipalities(
         if person is None or len(doc) < 2 or not doc.ents:
             continue
         first = doc.ents[0]
-        if first.label_ == "LOC" and first.start == 0 and doc[first.end].text in (
-            _PAIRING_SEPARATORS
+        if (
+            first.label_ == "LOC"
+            and first.start == 0
+            and doc[first.end].text in (_PAIRING_SEPARATORS)
         ):
             paired.setdefault(id(person), set()).add(first.ent_id_)
     for row in attendees:
@@ -255,7 +270,9 @@ def _actions(
     for action in found.actions:  # every spelling counts before any is resolved
         if action.responsible_raw and _is_person_name(nlp, action.responsible_raw):
             people.add(action.responsible_raw, "responsible")
-    return _numbered("action_id", "a", meeting_id, (_action_row(a, people, date) for a in found.actions))
+    return _numbered(
+        "action_id", "a", meeting_id, (_action_row(a, people, date) for a in found.actions)
+    )
 
 
 def _is_person_name(nlp: Language, text: str) -> bool:

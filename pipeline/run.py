@@ -17,8 +17,8 @@ from spacy.language import Language
 
 from pipeline import __version__
 from pipeline.backends import read_document
-from pipeline.errors import DocumentError
 from pipeline.detect import detect_format
+from pipeline.errors import DocumentError
 from pipeline.export import write_tables
 from pipeline.extract import extract_tables
 from pipeline.ids import stable_id
@@ -101,9 +101,7 @@ def process_file(path: Path, relative: str, nlp: Language) -> DocumentResult:
         row["error"] = f"cannot read file: {exc.strerror or exc}"
         return DocumentResult(row)
     sha = hashlib.sha256(data).hexdigest()
-    row.update(
-        document_id=stable_id("doc", sha, relative), sha256=sha, size_bytes=len(data)
-    )
+    row.update(document_id=stable_id("doc", sha, relative), sha256=sha, size_bytes=len(data))
     try:
         fmt = detect_format(path)
         row["source_format"] = fmt

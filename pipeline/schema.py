@@ -36,10 +36,10 @@ class Table:
         return [c.name for c in self.columns]
 
 
-S, I, D = pa.string(), pa.int32(), pa.date32()
+S, INT, D = pa.string(), pa.int32(), pa.date32()
 ROLES = pa.list_(pa.string())
 
-_PAGE = Column("page", I, "Page in the source where the record starts (text exports: 1).")
+_PAGE = Column("page", INT, "Page in the source where the record starts (text exports: 1).")
 _POSITION = Column(
     "position",
     S,
@@ -61,7 +61,7 @@ TABLES: dict[str, Table] = {
                 Column("source_format", S, "Format detected from content: rym-md, docx, ..."),
                 Column("sha256", S, "SHA-256 of the file's bytes."),
                 Column("size_bytes", pa.int64(), "File size in bytes."),
-                Column("pages", I, "Pages in the document (text exports: 1)."),
+                Column("pages", INT, "Pages in the document (text exports: 1)."),
                 Column("status", S, "ok | partial | failed.", False),
                 Column("error", S, "Why the file failed or is partial, naming the problem."),
                 Column("warnings", S, "Things noticed while reading that did not stop it."),
@@ -130,7 +130,7 @@ TABLES: dict[str, Table] = {
                 Column("decision_id", S, "Stable id: meeting, item and order.", False),
                 _MEETING,
                 _ITEM,
-                Column("ordinal", I, "1 for the first decision of the item, 2 for the next."),
+                Column("ordinal", INT, "1 for the first decision of the item, 2 for the next."),
                 Column("text", S, "Full decision text, paragraphs joined by a newline."),
                 _PAGE,
                 _POSITION,
@@ -144,13 +144,21 @@ TABLES: dict[str, Table] = {
                 Column("action_id", S, "Stable id: meeting, item and order.", False),
                 _MEETING,
                 _ITEM,
-                Column("ordinal", I, "Order of the action within its item."),
+                Column("ordinal", INT, "Order of the action within its item."),
                 Column("task", S, "Task text without markup."),
-                Column("due_date", D, "Due date (a yearless date takes the year on or after "
-                                      "the meeting; a range or week its last day)."),
+                Column(
+                    "due_date",
+                    D,
+                    "Due date (a yearless date takes the year on or after "
+                    "the meeting; a range or week its last day).",
+                ),
                 Column("due_raw", S, "Due date as written."),
-                Column("responsible", S, "Canonical name of the responsible person, or the "
-                                         "text as written when it is not a known person."),
+                Column(
+                    "responsible",
+                    S,
+                    "Canonical name of the responsible person, or the "
+                    "text as written when it is not a known person.",
+                ),
                 Column("responsible_person_id", S, "person_id when the responsible is a person."),
                 Column("responsible_raw", S, "Responsible as written."),
                 _PAGE,

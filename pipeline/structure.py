@@ -31,12 +31,20 @@ _NEXT_MEETING = re.compile(r"^nästa\s+(?:möte|sammanträde)", re.IGNORECASE)
 _ATTENDANCE_LABELS: list[tuple[re.Pattern[str], str | None]] = [
     (re.compile(r"^(anmäld|anmälda)?\s*frånvar(o|ande)\b", re.I), "absent"),
     (re.compile(r"^ej\s+närvarande\b", re.I), "absent"),
-    (re.compile(r"^närvarande\s+(på|per|via|över)\s+(telefon|skype|teams|zoom|video|länk|"
-                r"distans)", re.I), "remote"),
+    (
+        re.compile(
+            r"^närvarande\s+(på|per|via|över)\s+(telefon|skype|teams|zoom|video|länk|"
+            r"distans)",
+            re.I,
+        ),
+        "remote",
+    ),
     (re.compile(r"^(deltar|deltog)\s+(på\s+distans|digitalt|via)", re.I), "remote"),
     (re.compile(r"^närvarande(\s+på\s+plats)?\b", re.I), "present"),
-    (re.compile(r"^(beslutande|ledamöter|övriga\s+närvarande|övriga\s+deltagare)\b", re.I),
-     "present"),
+    (
+        re.compile(r"^(beslutande|ledamöter|övriga\s+närvarande|övriga\s+deltagare)\b", re.I),
+        "present",
+    ),
     (re.compile(r"^deltagare\b", re.I), None),
 ]
 
@@ -45,9 +53,7 @@ _FILE_NAME = re.compile(
     r"(?=\s*(?:,|$))",
     re.IGNORECASE,
 )
-_PERSON_LINE = re.compile(
-    r"^[-–•*]?\s*[A-ZÅÄÖÉÜ][\w'’.-]*(?:\s+[A-ZÅÄÖÉÜ][\w'’.-]*)+\s*(?:$|[,(])"
-)
+_PERSON_LINE = re.compile(r"^[-–•*]?\s*[A-ZÅÄÖÉÜ][\w'’.-]*(?:\s+[A-ZÅÄÖÉÜ][\w'’.-]*)+\s*(?:$|[,(])")
 
 
 def label_key(text: str) -> str:
@@ -308,8 +314,10 @@ class _ItemReader:
         if self.item is None:
             self.found.header_notes.append(text)
             return
-        if self.mode == "text" and block.kind != BlockKind.HEADING and (
-            files := attachment_names(text)
+        if (
+            self.mode == "text"
+            and block.kind != BlockKind.HEADING
+            and (files := attachment_names(text))
         ):
             for name in files:
                 self.found.attachments.append(RawAttachment(self.number, name, Where.of(block)))
@@ -339,8 +347,10 @@ def _action_columns(block: Block) -> tuple[int, int | None, int | None] | None:
     task = next((i for i, h in enumerate(header) if h in _ACTION_LABELS), None)
     if task is None:
         return None
-    due = next((i for i, h in enumerate(header) if h in {"slutdatum", "datum", "klart",
-                                                          "klart senast"}), None)
+    due = next(
+        (i for i, h in enumerate(header) if h in {"slutdatum", "datum", "klart", "klart senast"}),
+        None,
+    )
     who = next((i for i, h in enumerate(header) if h in {"ansvarig", "ansvar"}), None)
     return task, due, who
 

@@ -182,6 +182,11 @@ def test_ranges_with_year(text, iso):
 def test_backwards_range_is_not_a_date():
     assert readings("19-18 maj 2016") == []
     assert readings("2 juni - 18 maj 2016") == []
+    assert readings("2 juni - 18 maj") == []  # not eleven months across new year
+
+
+def test_range_across_new_year_without_year():
+    assert only("15 nov - 10 feb", MEETING).iso == "2016-11-15/2017-02-10"
 
 
 # --- months and weeks --------------------------------------------------------------------
@@ -464,12 +469,18 @@ def test_sample_minutes():
         ("i maj 2016", "2016-05-01/2016-05-31", "month"),
         ("160317", "2016-03-17", "day"),
         ("KC 160218", "2016-02-18", "day"),
-        ("KC 160218 minnesanteckning\\_ej justerat.pdf", "2016-02-18", "day"),
-        ("Slutredovisning Studiefremjandet 170217.pdf", "2017-02-17", "day"),
+        ("170217.pdf", "2017-02-17", "day"),
+        ("Kommunchefsmöte: 27 april", "2016-04-27", "day"),
+        ("2016-03-16 08:30-12:00", "2016-03-16", "day"),
+        ("Onsdagen den 16 mars 2016, kl. 08.30", "2016-03-16", "day"),
+        ("Mandag 2016-03-14", "2016-03-14", "day"),
+        ("Datum o tid: 15 april 2016", "2016-04-15", "day"),
         ("maj", "2016-05-01/2016-05-31", "month"),
         ("Senast i maj.", "2016-05-01/2016-05-31", "month"),
         ("i borjan av februari", "2017-02-01/2017-02-28", "month"),
         ("MARS", "2016-03-01/2016-03-31", "month"),
+        ("15.4.", "2016-04-15", "day"),  # a cell, not a section number
+        ("t.o.m. 15.4.", "2016-04-15", "day"),
     ],
 )
 def test_parse_date(text, iso, kind):
@@ -481,16 +492,22 @@ def test_parse_date(text, iso, kind):
 
 def test_parse_date_offsets_and_inference_flag():
     mention = parse_date("KC 160218", MEETING)
-    assert mention == DateMention(3, 9, "160218", date(2016, 2, 18), date(2016, 2, 18), "day", False)
+    assert mention == DateMention(
+        3, 9, "160218", date(2016, 2, 18), date(2016, 2, 18), "day", False
+    )
     month = parse_date("senast maj", MEETING)
     assert month is not None
     assert (month.start, month.end, month.raw, month.year_inferred) == (7, 10, "maj", True)
 
 
-def test_parse_date_prefers_a_written_date_over_yymmdd():
-    mention = parse_date("KC 160218 rev 2016-02-20.pdf", MEETING)
-    assert mention is not None
-    assert mention.iso == "2016-02-20"
+def test_parse_date_wants_the_text_to_be_essentially_one_date():
+    # a sentence, a long file name or two dates are for find_dates
+    assert parse_date("Föreslaget datum är 18-19 maj för strategimötet.", MEETING) is None
+    assert parse_date("KC 160218 minnesanteckning\\_ej justerat.pdf", MEETING) is None
+    assert parse_date("2016-03-17, 2016-03-22", MEETING) is None
+    assert parse_date("KC 160218 rev 2016-02-20", MEETING) is None
+    assert parse_date("2016-04-18 (500 kr)", MEETING) is None
+    assert parse_date("Datum o tid 15 april 2016, Fika och registrering från 08.30.") is None
 
 
 @pytest.mark.parametrize(
@@ -505,6 +522,7 @@ def test_parse_date_prefers_a_written_date_over_yymmdd():
         "161317",  # no month 13
         "31 april",
         "12-12",
+        "15.1. ÖFUR lokal",
     ],
 )
 def test_parse_date_none(text):

@@ -226,8 +226,9 @@ def _add_list(document, levels: list[tuple[str, str]], start_override: int | Non
     return num_id
 
 
-def _number(paragraph, num_id: int, ilvl: int = 0) -> None:
-    num_pr = paragraph._p.get_or_add_pPr().get_or_add_numPr()
+def _number(element, num_id: int, ilvl: int = 0) -> None:
+    """Give a paragraph or a paragraph style (their XML element) a ``w:numPr``."""
+    num_pr = element.get_or_add_pPr().get_or_add_numPr()
     num_pr.get_or_add_ilvl().val = ilvl
     num_pr.get_or_add_numId().val = num_id
 
@@ -277,7 +278,7 @@ def test_lower_letter_numbering_and_level_reset(tmp_path):
     document = docx.Document()
     num_id = _add_list(document, [("decimal", "%1."), ("lowerLetter", "%2)")])
     for text, ilvl in [("One", 0), ("A", 1), ("B", 1), ("Two", 0), ("A again", 1)]:
-        _number(document.add_paragraph(text), num_id, ilvl)
+        _number(document.add_paragraph(text)._p, num_id, ilvl)
     blocks = docx_backend.read(_save(document, tmp_path)).blocks
     assert [(b.number, b.text, b.level) for b in blocks] == [
         ("1.", "One", 1),
@@ -294,12 +295,14 @@ def test_roman_numbers_start_override_and_numbered_heading_style(tmp_path):
     roman = _add_list(document, [("upperRoman", "%1.")], start_override=3)
     heading_list = _add_list(document, [("decimal", "%1."), ("decimal", "%1.%2.")])
     styles = document.styles
-    _number(styles["Heading 2"], heading_list, 0)  # numbering on the style, not the paragraph
-    _number(document.add_paragraph("Third"), roman)
-    _number(document.add_paragraph("Fourth"), roman)
+    _number(
+        styles["Heading 2"].element, heading_list, 0
+    )  # numbering on the style, not the paragraph
+    _number(document.add_paragraph("Third")._p, roman)
+    _number(document.add_paragraph("Fourth")._p, roman)
     document.add_paragraph("Intro", style="Heading 2")
     sub = document.add_paragraph("Detail", style="Heading 3")
-    _number(sub, heading_list, 1)
+    _number(sub._p, heading_list, 1)
     document.add_paragraph("Next", style="Heading 2")
     blocks = docx_backend.read(_save(document, tmp_path)).blocks
     assert [(b.kind, b.number, b.text) for b in blocks] == [
@@ -346,7 +349,7 @@ def test_bold_from_styles_and_explicit_off(tmp_path):
     _set(false_word._r.get_or_add_rPr(), "w:b", val="false")
     blocks = docx_backend.read(_save(document, tmp_path)).blocks
     assert blocks[0].text == "Bold by style not bold"
-    assert blocks[0].spans == (Span(0, 13, Style.BOLD),)
+    assert blocks[0].spans == (Span(0, 14, Style.BOLD),)  # "Bold by style "
     assert blocks[1].spans == (Span(0, 6, Style.BOLD),)
     assert blocks[2].spans == ()
 
@@ -383,6 +386,21 @@ def test_merged_and_nested_table_cells(tmp_path):
     assert _texts(rows) == [["Wide", "Right", ""], ["Task", "2016-03-17", "Inner A\nInner B"]]
     assert rows[1][0].is_italic
     assert blocks[1].prov.paragraph == 1
+
+
+def test_vertically_merged_cell_repeats_in_each_row(tmp_path):
+    document = docx.Document()
+    table = document.add_table(rows=2, cols=2)
+    table.cell(0, 0).text = "Task one"
+    table.cell(1, 0).text = "Task two"
+    shared = table.cell(0, 1).merge(table.cell(1, 1))
+    shared.paragraphs[0].add_run("Lisa Andersson Lindberg").bold = True
+    (block,) = docx_backend.read(_save(document, tmp_path)).blocks
+    assert _texts(block.rows) == [
+        ["Task one", "Lisa Andersson Lindberg"],
+        ["Task two", "Lisa Andersson Lindberg"],
+    ]
+    assert block.rows[1][1].is_bold
 
 
 def test_page_breaks_count_pages(tmp_path):

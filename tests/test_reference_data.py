@@ -8,8 +8,27 @@ import pytest
 DATA_DIR = Path(__file__).parents[1] / "pipeline/data"
 
 COUNTY_CODES = {
-    "01", "03", "04", "05", "06", "07", "08", "09", "10", "12", "13",
-    "14", "17", "18", "19", "20", "21", "22", "23", "24", "25",
+    "01",
+    "03",
+    "04",
+    "05",
+    "06",
+    "07",
+    "08",
+    "09",
+    "10",
+    "12",
+    "13",
+    "14",
+    "17",
+    "18",
+    "19",
+    "20",
+    "21",
+    "22",
+    "23",
+    "24",
+    "25",
 }
 
 
@@ -113,7 +132,9 @@ def test_21_regions(regions, municipalities):
     assert len({r["short_name"] for r in regions}) == 21
     by_code = {r["code"]: r for r in regions}
     assert by_code["24"] == {
-        "code": "24", "name": "Region Västerbotten", "short_name": "Västerbotten"
+        "code": "24",
+        "name": "Region Västerbotten",
+        "short_name": "Västerbotten",
     }
     assert by_code["09"]["name"] == "Region Gotland"
     assert by_code["14"]["name"] == "Västra Götalandsregionen"

@@ -18,9 +18,10 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 import docx
+from docx.exceptions import InvalidXmlError
 from docx.opc.constants import RELATIONSHIP_TYPE as RT
 from docx.opc.exceptions import PackageNotFoundError
-from docx.table import Table
+from docx.table import Table, _Row
 from lxml import etree
 
 from pipeline.errors import DocumentError
@@ -52,6 +53,10 @@ def _is_on(element: etree._Element | None) -> bool | None:
     if element is None:
         return None
     return _val(element) not in {"0", "false", "off", "none"}
+
+
+def _is_on_attr(value: str | None) -> bool:
+    return value in {"1", "true", "on"}
 
 
 # -- opening ---------------------------------------------------------------------------------
@@ -91,8 +96,10 @@ def _open(path: Path) -> docx.document.Document:
 
 def _check_zip(path: Path) -> None:
     """Say precisely why a file is not a readable zip before python-docx gives a vaguer error."""
-    if not path.is_file():
+    if not path.exists():
         raise DocumentError(f"not a valid .docx: no such file: {path}")
+    if not path.is_file():
+        raise DocumentError(f"not a valid .docx: not a file: {path}")
     with path.open("rb") as stream:
         magic = stream.read(4)
     if not magic:
@@ -154,10 +161,6 @@ class _Styles:
 
     def run_chain(self, r: etree._Element) -> list[etree._Element]:
         return self.chain(_val(r.find("w:rPr/w:rStyle", NS)), kind="character")
-
-
-def _is_on_attr(value: str | None) -> bool:
-    return value in {"1", "true", "on"}
 
 
 def _style_names(style: etree._Element) -> tuple[str, str]:
@@ -599,12 +602,11 @@ class _BodyReader:
         tag: str,
     ) -> bool:
         """A run property as Word applies it: the run, its character style, the paragraph style."""
-        value = _is_on(r.find(f"w:rPr/w:{tag}", NS))
-        for style in (*run_chain, *para_chain):
+        for source in (r, *run_chain, *para_chain):
+            value = _is_on(source.find(f"w:rPr/w:{tag}", NS))
             if value is not None:
-                break
-            value = _is_on(style.find(f"w:rPr/w:{tag}", NS))
-        return bool(value)
+                return value
+        return False
 
     def _run_text(self, r: etree._Element) -> Iterator[str]:
         """The run's text pieces in order; page breaks update the page count on the way."""
@@ -677,9 +679,9 @@ class _BodyReader:
         return _join(pieces)
 
 
-def _row_tcs(row) -> list[etree._Element]:
+def _row_tcs(row: _Row) -> list[etree._Element]:
     """The ``w:tc`` of each grid cell; falls back to the row's own cells on a broken merge."""
     try:
         return [cell._tc for cell in row.cells]
-    except (ValueError, IndexError, AttributeError):
+    except (ValueError, IndexError, AttributeError, InvalidXmlError):
         return list(row._tr.tc_lst)

@@ -153,8 +153,13 @@ def parse_text(text: str) -> list[Block]:
             heading, spans = parse_inline(m.group(2))
             if heading:
                 blocks.append(
-                    Block(BlockKind.HEADING, heading, spans, level=len(m.group(1)),
-                          prov=Provenance(line=lineno))
+                    Block(
+                        BlockKind.HEADING,
+                        heading,
+                        spans,
+                        level=len(m.group(1)),
+                        prov=Provenance(line=lineno),
+                    )
                 )
         elif _RULE.match(line):
             flush_para()
@@ -163,8 +168,7 @@ def parse_text(text: str) -> list[Block]:
             number = "•" if m.re is _BULLET else m.group(1)
             item, spans = parse_inline(m.group(m.lastindex or 1))
             blocks.append(
-                Block(BlockKind.LIST_ITEM, item, spans, number=number,
-                      prov=Provenance(line=lineno))
+                Block(BlockKind.LIST_ITEM, item, spans, number=number, prov=Provenance(line=lineno))
             )
         else:
             para.append((lineno, line))

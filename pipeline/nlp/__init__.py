@@ -45,7 +45,7 @@ def entity_patterns(nlp: Language) -> list[dict]:
         for form in sorted(forms):
             phrase("LOC", form, m.code)
     for r in reference.regions():
-        for form in {r["name"], f"Region {r['short_name']}"}:
+        for form in sorted({r["name"], f"Region {r['short_name']}"}):
             phrase("ORG", form, f"region:{r['code']}")
     for body in reference.public_bodies():
         phrase("ORG", body["name"], body["short_name"] or body["name"])
@@ -53,9 +53,7 @@ def entity_patterns(nlp: Language) -> list[dict]:
             phrase("ORG", body["short_name"], body["short_name"])
     for written, role in reference.roles().items():
         tokens = [t.text.lower() for t in nlp.make_doc(written)]
-        patterns.append(
-            {"label": "ROLE", "pattern": [{"LOWER": t} for t in tokens], "id": role}
-        )
+        patterns.append({"label": "ROLE", "pattern": [{"LOWER": t} for t in tokens], "id": role})
     return patterns
 
 

@@ -25,15 +25,36 @@ from pipeline.reference import first_names, fold
 if not Span.has_extension("iso"):
     Span.set_extension("iso", default=None)
 
-_NAME = re.compile(r"^[A-ZÅÄÖÉÜ][a-zåäöéèüæøß]+(?:-[A-ZÅÄÖÉÜ][a-zåäöéèüæøß]+)*"
-                   r"(?:[A-ZÅÄÖÉ][a-zåäöéü]+)?$")
+_NAME = re.compile(
+    r"^[A-ZÅÄÖÉÜ][a-zåäöéèüæøß]+(?:-[A-ZÅÄÖÉÜ][a-zåäöéèüæøß]+)*"
+    r"(?:[A-ZÅÄÖÉ][a-zåäöéü]+)?$"
+)
 _INITIALS = re.compile(r"^(?:[A-ZÅÄÖ]{1,2}\.?|[A-ZÅÄÖ]\.?-[A-ZÅÄÖ]\.?)$")
 _HYPHEN_INITIALS = re.compile(r"^[A-ZÅÄÖ]\.?-[A-ZÅÄÖ]\.?$")
 # Capitalized words that are organisations or things, not people.
 _NOT_NAME_SUFFIXES = (
-    "gruppen", "regionen", "regionens", "rådet", "nämnden", "styrelsen", "kommun",
-    "kommunen", "kansliet", "förbundet", "verket", "seminariet", "fremjandet", "främjandet",
-    "möte", "mötet", "avtal", "avtalet", "länet", "staden", "bolaget", "föreningen",
+    "gruppen",
+    "regionen",
+    "regionens",
+    "rådet",
+    "nämnden",
+    "styrelsen",
+    "kommun",
+    "kommunen",
+    "kansliet",
+    "förbundet",
+    "verket",
+    "seminariet",
+    "fremjandet",
+    "främjandet",
+    "möte",
+    "mötet",
+    "avtal",
+    "avtalet",
+    "länet",
+    "staden",
+    "bolaget",
+    "föreningen",
 )
 
 
@@ -49,14 +70,11 @@ class DateRecognizer:
         reference = doc.user_data.get("reference_date")
         new = []
         for mention in find_dates(doc.text, reference):
-            span = doc.char_span(mention.start, mention.end, label="DATE",
-                                 alignment_mode="expand")
+            span = doc.char_span(mention.start, mention.end, label="DATE", alignment_mode="expand")
             if span is not None:
                 new.append((span, mention.iso))
         taken = {i for ent in doc.ents for i in range(ent.start, ent.end)}
-        kept = [
-            (s, iso) for s, iso in new if not any(i in taken for i in range(s.start, s.end))
-        ]
+        kept = [(s, iso) for s, iso in new if not any(i in taken for i in range(s.start, s.end))]
         kept_spans = filter_spans([s for s, _ in kept])
         doc.ents = list(doc.ents) + kept_spans
         iso_by_bounds = {(s.start_char, s.end_char): iso for s, iso in kept}
@@ -102,8 +120,9 @@ class PersonRecognizer:
             return False
         if _NAME.match(text):
             return True
-        return bool(_INITIALS.match(text)) and (not first or bool(_HYPHEN_INITIALS.match(text))
-                                               or len(text.rstrip(".")) <= 2)
+        return bool(_INITIALS.match(text)) and (
+            not first or bool(_HYPHEN_INITIALS.match(text)) or len(text.rstrip(".")) <= 2
+        )
 
     def _accept(self, doc: Doc, start: int, end: int, known: set[str]) -> Span | None:
         """Trim a run of name-like tokens to a plausible name, or reject it.

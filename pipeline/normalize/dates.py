@@ -41,14 +41,23 @@ MONTHS: dict[str, int] = {
     spelling: number for number, spellings in MONTH_SPELLINGS for spelling in spellings
 }
 
-# Words around a lone month name that still leave "the whole text is a month" (parse_date),
-# with and without diacritics.
+# Weekday names, with and without diacritics (archives often strip them), bare and definite.
+WEEKDAY_STEMS = ("måndag", "mandag", "tisdag", "onsdag", "torsdag", "fredag")
+WEEKDAY_STEMS += ("lördag", "lordag", "söndag", "sondag")
+WEEKDAYS = tuple(f"{stem}{suffix}" for stem in WEEKDAY_STEMS for suffix in ("", "en"))
+
+# Words that may stand around the one date of a cell (parse_date): "senast", "t.o.m.",
+# "den", a weekday, a "Datum o tid" label.
 FILLER_WORDS = frozenset(
     """
     senast den t o m tom fr from till i under innan från fran före fore
-    början borjan mitten slutet av ca cirka klart klar deadline datum prel
+    början borjan mitten slutet av ca cirka klart klar deadline datum tid och kl klockan prel
     """.split()  # noqa: SIM905 - a word list reads better as text
-)
+) | frozenset(WEEKDAYS)
+
+# parse_date allows one other word beside the date: a label as in "KC 160218" or
+# "Kommunchefsmöte: 27 april". A lone month name must stand with filler only.
+MAX_STRAY_WORDS = 1
 
 # A number right after one of these is a paragraph/section number or a clock time, not a
 # yearless "15.4." or "15/11".
@@ -320,7 +329,9 @@ def _day_range(match: re.Match[str], reference: datetime.date | None) -> Reading
 def _month_range(match: re.Match[str], reference: datetime.date | None) -> Reading | None:
     month1, day1 = _month_number(match["month1"]), int(match["day1"])
     month2, day2 = _month_number(match["month2"]), int(match["day2"])
-    crosses_new_year = (month2, day2) < (month1, day1)  # "28 dec - 3 jan"
+    # "28 dec - 3 jan" runs into the next year; "2 juni - 18 maj" is a mistake, not 11 months.
+    crosses = (month2, day2) < (month1, day1) and (12 - month1) + month2 <= 3
+    rollover = 1 if crosses else 0
     year1, year2 = _year(match, "year1"), _year(match, "year2")
 
     if year1 is not None and year2 is not None:
@@ -331,12 +342,12 @@ def _month_range(match: re.Match[str], reference: datetime.date | None) -> Readi
     elif year1 is not None:
 
         def build(year: int) -> Span | None:
-            return _span(_date(year, month1, day1), _date(year + crosses_new_year, month2, day2))
+            return _span(_date(year, month1, day1), _date(year + rollover, month2, day2))
 
     else:  # the year, if any, is written after the end: "18 maj - 2 juni 2016"
 
         def build(year: int) -> Span | None:
-            return _span(_date(year - crosses_new_year, month1, day1), _date(year, month2, day2))
+            return _span(_date(year - rollover, month1, day1), _date(year, month2, day2))
 
     return _mention(match, RANGE, build, year2 if year2 is not None else year1, reference)
 
@@ -406,34 +417,61 @@ def find_dates(text: str, reference: datetime.date | None = None) -> list[DateMe
     return _longest_without_overlap(readings)
 
 
-def _only_filler_around(text: str, start: int, end: int) -> bool:
-    rest = text[:start] + " " + text[end:]
-    if any(char.isdigit() for char in rest):
+_CLOCK_TIME = re.compile(r"(?<!\d)\d{1,2}[.:]\d{2}(?!\d)")
+
+
+def _alone(text: str, start: int, end: int, stray_words: int) -> bool:
+    """Whether text[start:end] is the only date in text: around it only filler words,
+    clock times, punctuation and at most ``stray_words`` other words."""
+    rest = _CLOCK_TIME.sub(" ", text[:start] + " " + text[end:])
+    if any(char.isdigit() for char in rest):  # another number: a second date, an amount...
         return False
-    return all(word.lower() in FILLER_WORDS for word in re.findall(r"[^\W\d_]+", rest))
+    words = re.findall(r"[^\W\d_]+", rest)
+    return sum(word.lower() not in FILLER_WORDS for word in words) <= stray_words
+
+
+def _cell_dotted_date(match: re.Match[str], reference: datetime.date | None) -> Reading | None:
+    build = _day_span(int(match["month"]), int(match["day"]))
+    return _mention(match, DAY, build, _year(match), reference)
+
+
+def _cell_yymmdd(match: re.Match[str], reference: datetime.date | None) -> Reading | None:
+    build = _day_span(int(match["month"]), int(match["day"]))
+    return _mention(match, DAY, build, _two_digit_year(match["yy"], reference), reference)
+
+
+def _cell_month(match: re.Match[str], reference: datetime.date | None) -> Reading | None:
+    return _mention(match, MONTH, _month_span(_month_number(match["month"])), None, reference)
+
+
+# Forms parse_date accepts beyond find_dates, with the stray words each may leave.
+CELL_FINDERS: tuple[tuple[re.Pattern[str], Handler, int], ...] = (
+    (DOTTED_DATE, _cell_dotted_date, MAX_STRAY_WORDS),  # "15.4." opening a cell
+    (YYMMDD, _cell_yymmdd, MAX_STRAY_WORDS),
+    (BARE_MONTH, _cell_month, 0),
+)
 
 
 def parse_date(text: str, reference: datetime.date | None = None) -> DateMention | None:
-    """The date in a short text that holds one, such as a SLUTDATUM cell or a file name.
+    """The date of a text that is essentially one date: a SLUTDATUM cell, a header line.
 
-    Accepts everything :func:`find_dates` does (the first mention wins) and, because the text
-    is known to hold a date, two forms too ambiguous for running text: a six-digit ``yymmdd``
-    ("KC 160218") and a lone month name ("senast maj", year from the reference). None when
-    the text holds no date.
+    Besides the date the text may hold filler ("senast", "den", "t.o.m.", a weekday), a clock
+    time, punctuation and one other word ("KC 160218"); a sentence, or a text with two dates,
+    gives None. Because the text is known to be a date, this also accepts forms too ambiguous
+    for running text: a six-digit ``yymmdd`` ("KC 160218"), a lone month name ("senast maj",
+    year from the reference) and a "15.4." that opens the text (elsewhere a section number).
     """
     mentions = find_dates(text, reference)
     if mentions:
-        return mentions[0]
-    for match in YYMMDD.finditer(text):
-        year = _two_digit_year(match["yy"], reference)
-        build = _day_span(int(match["month"]), int(match["day"]))
-        if isinstance(mention := _mention(match, DAY, build, year, reference), DateMention):
-            return mention
-    for match in BARE_MONTH.finditer(text):
-        if _only_filler_around(text, match.start(), match.end()):
-            build = _month_span(_month_number(match["month"]))
-            mention = _mention(match, MONTH, build, None, reference)
-            return mention if isinstance(mention, DateMention) else None
+        mention = mentions[0]
+        alone = len(mentions) == 1 and _alone(text, mention.start, mention.end, MAX_STRAY_WORDS)
+        return mention if alone else None
+    for pattern, handler, stray_words in CELL_FINDERS:
+        for match in pattern.finditer(text):
+            if not _alone(text, match.start(), match.end(), stray_words):
+                continue
+            if isinstance(mention := handler(match, reference), DateMention):
+                return mention
     return None
 
 

@@ -1,0 +1,52 @@
+"""Shared fixtures: the bundled sample and one extraction of it per test session."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import pandas as pd
+import pytest
+
+ROOT = Path(__file__).resolve().parents[1]
+RAW = ROOT / "data" / "raw"
+SAMPLE_RYM = RAW / "kommunchefsmote_2016-03-16.rym.md"
+SAMPLE_DOCX = RAW / "kommunchefsmote_2016-03-16.docx"
+GOLD = ROOT / "tests" / "gold"
+
+
+@pytest.fixture(scope="session")
+def nlp():
+    from pipeline.nlp import load_nlp
+
+    return load_nlp()
+
+
+@pytest.fixture(scope="session")
+def sample_run(tmp_path_factory, nlp):
+    """The bundled sample plus a corrupt and an unsupported file, extracted once."""
+    from pipeline.run import run
+
+    inbox = tmp_path_factory.mktemp("inbox")
+    shutil.copy(SAMPLE_RYM, inbox)
+    shutil.copy(SAMPLE_DOCX, inbox)
+    (inbox / "broken").mkdir()
+    (inbox / "broken" / "truncated.docx").write_bytes(SAMPLE_DOCX.read_bytes()[:700])
+    (inbox / "broken" / "photo.dat").write_bytes(bytes(range(256)) * 8)
+    (inbox / "empty.md").write_bytes(b"")
+    out = tmp_path_factory.mktemp("out")
+    summary = run([inbox], out, nlp=nlp)
+    tables = {p.stem: pd.read_parquet(p) for p in out.glob("*.parquet")}
+    return summary, tables, out
+
+
+def rows_of(tables: dict[str, pd.DataFrame], name: str, source_suffix: str) -> pd.DataFrame:
+    """Rows of table ``name`` that came from the document whose path ends with the suffix."""
+    docs = tables["documents"]
+    doc_ids = set(docs[docs.source_path.str.endswith(source_suffix)].document_id)
+    meetings = tables["meetings"]
+    meeting_ids = set(meetings[meetings.document_id.isin(doc_ids)].meeting_id)
+    frame = tables[name]
+    key = "document_id" if name in ("documents", "meetings") else "meeting_id"
+    wanted = doc_ids if key == "document_id" else meeting_ids
+    return frame[frame[key].isin(wanted)].reset_index(drop=True)
