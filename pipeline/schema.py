@@ -132,6 +132,12 @@ TABLES: dict[str, Table] = {
                 _ITEM,
                 Column("ordinal", INT, "1 for the first decision of the item, 2 for the next."),
                 Column("text", S, "Full decision text, paragraphs joined by a newline."),
+                Column(
+                    "decision_type",
+                    S,
+                    "What the decision does, by rule on its verbs: uppdrag, förslag, avslag, "
+                    "godkännande, återremiss, bordläggning, information, övrigt.",
+                ),
                 _PAGE,
                 _POSITION,
             ),
@@ -161,6 +167,14 @@ TABLES: dict[str, Table] = {
                 ),
                 Column("responsible_person_id", S, "person_id when the responsible is a person."),
                 Column("responsible_raw", S, "Responsible as written."),
+                Column(
+                    "series_id",
+                    S,
+                    "The action series: the same task for the same responsible coming back in "
+                    "later meetings of the same body shares the id of its first appearance.",
+                    False,
+                ),
+                Column("series_position", INT, "1 at the first appearance, 2 at the next, ..."),
                 _PAGE,
                 _POSITION,
             ),
