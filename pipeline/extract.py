@@ -19,6 +19,7 @@ from pipeline.ids import stable_id
 from pipeline.model import Document
 from pipeline.nlp import load_nlp, tag
 from pipeline.normalize.dates import find_dates, find_time_range, parse_date
+from pipeline.normalize.decision_types import decision_type
 from pipeline.normalize.names import Person, PersonIndex
 from pipeline.reference import fold
 from pipeline.structure import MeetingStructure, RawAction, Where, find_structure
@@ -67,7 +68,12 @@ def extract_tables(
             "d",
             meeting_id,
             (
-                {"item_number": d.item_number, "text": d.text, **_where(d.where)}
+                {
+                    "item_number": d.item_number,
+                    "text": d.text,
+                    "decision_type": decision_type(d.text),
+                    **_where(d.where),
+                }
                 for d in found.decisions
             ),
         ),

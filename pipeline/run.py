@@ -21,6 +21,7 @@ from pipeline.detect import detect_format
 from pipeline.errors import DocumentError
 from pipeline.export import write_tables
 from pipeline.extract import extract_tables
+from pipeline.followup import link_action_series
 from pipeline.ids import stable_id
 from pipeline.nlp import load_nlp
 from pipeline.schema import TABLES
@@ -154,5 +155,6 @@ def run(
     for name in TABLES:
         if name != "documents":
             tables[name] = [row for r in results for row in r.tables.get(name, [])]
+    link_action_series(tables["meetings"], tables["actions"])
     write_tables(tables, out_dir)
     return RunSummary(results, out_dir)

@@ -108,6 +108,8 @@ def test_decisions(sample_run):
         "Kommunchefsgruppen beslutar att årsplaneringen går igenom vid strategidagar, 12-12 i maj."
     )
     assert by_item["4"].count("\n") == 1
+    types = dec.set_index("item_number").decision_type
+    assert (types["3"], types["4"], types["15"]) == ("uppdrag", "förslag", "avslag")
     assert by_item["4"].startswith("Kommunchefsgruppen beslutar föreslå till nämnden att kommun")
 
 

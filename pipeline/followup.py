@@ -1,0 +1,67 @@
+"""Action follow-up across meetings: the same task coming back is one action series.
+
+An action that comes back in a later meeting of the same body, for the same responsible
+and with a similar task, is linked to its earlier appearances: every appearance gets the
+``series_id`` of the first one and its ``series_position`` (1, 2, ...). Meetings on the
+same date are never follow-ups of each other (two files of one meeting are not a history).
+"""
+
+from __future__ import annotations
+
+import difflib
+import re
+from dataclasses import dataclass
+
+from pipeline.ids import stable_id
+from pipeline.reference import fold
+
+SIMILAR = 0.6  # token overlap needed between two task texts with the same responsible
+SIMILAR_WITHOUT_RESPONSIBLE = 0.8
+_WORD = re.compile(r"\w{3,}")
+
+
+@dataclass
+class _Series:
+    series_id: str
+    last_task: str
+    last_date: object
+    length: int
+
+
+def task_similarity(a: str, b: str) -> float:
+    """Overlap of the tasks' words (folded), or their character similarity if higher."""
+    words_a = {fold(w) for w in _WORD.findall(a)}
+    words_b = {fold(w) for w in _WORD.findall(b)}
+    jaccard = len(words_a & words_b) / len(words_a | words_b) if words_a | words_b else 0.0
+    return max(jaccard, difflib.SequenceMatcher(None, fold(a), fold(b)).ratio())
+
+
+def link_action_series(meetings: list[dict], actions: list[dict]) -> None:
+    """Fill ``series_id`` and ``series_position`` of every action row in place."""
+    by_meeting = {m["meeting_id"]: m for m in meetings}
+
+    def order(action: dict) -> tuple:
+        meeting = by_meeting.get(action["meeting_id"], {})
+        return (meeting.get("date") is None, meeting.get("date") or 0, action["meeting_id"])
+
+    open_series: dict[tuple[str, str], list[_Series]] = {}
+    for action in sorted(actions, key=order):  # stable: document order within a meeting
+        meeting = by_meeting.get(action["meeting_id"], {})
+        date = meeting.get("date")
+        responsible = action.get("responsible_person_id") or fold(action.get("responsible") or "")
+        key = (fold(meeting.get("body") or ""), responsible)
+        threshold = SIMILAR if responsible else SIMILAR_WITHOUT_RESPONSIBLE
+        best, best_score = None, threshold
+        for series in open_series.get(key, []) if date is not None else []:
+            if series.last_date is None or series.last_date >= date:
+                continue
+            score = task_similarity(action["task"], series.last_task)
+            if score >= best_score:
+                best, best_score = series, score
+        if best is None:
+            best = _Series(stable_id("s", action["action_id"]), action["task"], date, 0)
+            open_series.setdefault(key, []).append(best)
+        best.length += 1
+        best.last_task, best.last_date = action["task"], date
+        action["series_id"] = best.series_id
+        action["series_position"] = best.length

@@ -1,0 +1,69 @@
+"""Action series across meetings, and decision types."""
+
+from __future__ import annotations
+
+import pytest
+from conftest import SAMPLE_RYM
+
+from pipeline.followup import link_action_series, task_similarity
+from pipeline.normalize.decision_types import decision_type
+from pipeline.run import run
+
+
+def test_an_action_coming_back_next_meeting_joins_its_series(tmp_path, nlp):
+    text = SAMPLE_RYM.read_text(encoding="utf-8")
+    later = text.replace("\n2016-03-16\n", "\n2016-04-27\n", 1)
+    later = later.replace("Bjud in AF till nästa kommunchefsmöte", "Boka lokal för KS-dagen")
+    (tmp_path / "in").mkdir()
+    (tmp_path / "in" / "a_2016-03-16.rym.md").write_text(text, encoding="utf-8")
+    (tmp_path / "in" / "b_2016-04-27.rym.md").write_text(later, encoding="utf-8")
+    summary = run([tmp_path / "in"], tmp_path / "out", nlp=nlp)
+    first, second = (r.tables["actions"] for r in summary.results)
+    assert [a["series_position"] for a in first] == [1] * 34
+    by_task = {a["task"]: a for a in second}
+    came_back = by_task["Ta fram underlag för beslut om medfinansiering för UR-nära."]
+    assert came_back["series_position"] == 2
+    assert came_back["series_id"] == first[0]["series_id"]
+    assert by_task["Boka lokal för KS-dagen"]["series_position"] == 1
+    assert sum(a["series_position"] == 2 for a in second) == 33
+
+
+def test_same_day_documents_are_not_a_history():
+    meetings = [
+        {"meeting_id": "m1", "date": "2016-03-16", "body": "Kommunchefsgruppen"},
+        {"meeting_id": "m2", "date": "2016-03-16", "body": "Kommunchefsgruppen"},
+    ]
+    actions = [
+        {
+            "action_id": f"a{i}",
+            "meeting_id": m,
+            "task": "Skicka ut inbjudan!",
+            "responsible_person_id": "p1",
+        }
+        for i, m in enumerate(["m1", "m2"])
+    ]
+    link_action_series(meetings, actions)
+    assert [a["series_position"] for a in actions] == [1, 1]
+    assert actions[0]["series_id"] != actions[1]["series_id"]
+
+
+def test_task_similarity_folds_diacritics():
+    assert task_similarity("Utse kontaktperson berakning", "Utse kontaktperson beräkning") == 1.0
+    assert task_similarity("Skicka ut inbjudan!", "Bjud in AF till nästa möte") < 0.6
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("Lisa Andersson Lindberg uppdras skriva fram ett gemensamt underlag.", "uppdrag"),
+        ("Kommunchefsgruppen beslutar föreslå till nämnden att ...", "förslag"),
+        ("Kommunchefsgruppen beslutar avslå ansökan om ökat driftbidrag.", "avslag"),
+        ("Kommunstyrelsen beslutar att godkänna årsredovisningen.", "godkännande"),
+        ("Ärendet återremitteras till förvaltningen.", "återremiss"),
+        ("Informationen läggs till handlingarna.", "information"),
+        ("Kommunchefsgruppen beslutar att bjuda in AF till nästa kommunchefsmöte.", "övrigt"),
+        ("Arendet aterremitteras och forslaget avslas.", "återremiss"),
+    ],
+)
+def test_decision_types(text, expected):
+    assert decision_type(text) == expected
