@@ -158,6 +158,7 @@ ID_AND_PROVENANCE = {
     "document_id",
     "decision_id",
     "action_id",
+    "series_id",
     "page",
     "position",
 }
