@@ -22,7 +22,7 @@ from pipeline.model import Block, BlockKind, Cell, Document, Provenance, Span, S
 
 FORMAT = "rym-md"
 
-_HEADING = re.compile(r"^(#{1,6})\s+(.*?)\s*#*\s*$")
+_HEADING = re.compile(r"^(#{1,6})\s+(.*?)(?:\s+#+)?\s*$")
 _BULLET = re.compile(r"^\s*[-+•*]\s+(.*)$")
 _NUMBERED = re.compile(r"^\s*(\d{1,3}[.)])\s+(.*)$")
 _RULE = re.compile(r"^\s*(?:-{3,}|\*{3,}|_{3,})\s*$")
@@ -60,6 +60,8 @@ def parse_inline(source: str) -> tuple[str, tuple[Span, ...]]:
             length += len(literal)
 
     for m in _INLINE.finditer(source):
+        if (m.group(2) or m.group(3)) and not _touches_text(source, m, open_at):
+            continue  # "2 * 3": a lone asterisk between spaces is not emphasis
         chunk = source[pos : m.start()]
         text.append(chunk)
         length += len(chunk)
@@ -82,6 +84,16 @@ def parse_inline(source: str) -> tuple[str, tuple[Span, ...]]:
     return _strip(plain, spans)
 
 
+def _touches_text(source: str, m: re.Match[str], open_at: dict[Style, int]) -> bool:
+    """Markdown's flanking rule: an opener is followed by text, a closer preceded by it."""
+    style = Style.BOLD if m.group(2) else Style.ITALIC
+    before = source[m.start() - 1] if m.start() > 0 else " "
+    after = source[m.end()] if m.end() < len(source) else " "
+    if style in open_at:
+        return not before.isspace()
+    return not after.isspace()
+
+
 def _strip(text: str, spans: list[Span]) -> tuple[str, tuple[Span, ...]]:
     """Strip surrounding whitespace and shift the spans with it."""
     lead = len(text) - len(text.lstrip())
@@ -96,8 +108,13 @@ def _strip(text: str, spans: list[Span]) -> tuple[str, tuple[Span, ...]]:
 
 def decode(data: bytes, path: Path) -> tuple[str, str]:
     """Decode a text export: UTF-8 (with or without BOM), else Windows-1252 as old exports are."""
-    if b"\x00" in data[:4096]:
-        raise DocumentError(f"{path.name}: binary content, not a text export")
+    if data.startswith((b"\xff\xfe", b"\xfe\xff")):
+        try:
+            return data.decode("utf-16"), "utf-16"
+        except UnicodeDecodeError as exc:
+            raise DocumentError(f"{path.name}: broken UTF-16 text: {exc.reason}") from exc
+    if b"\x00" in data:
+        raise DocumentError(f"{path.name}: binary content (NUL bytes), not a text export")
     try:
         return data.decode("utf-8-sig"), "utf-8"
     except UnicodeDecodeError:
@@ -163,6 +180,7 @@ def parse_text(text: str) -> list[Block]:
                 )
         elif _RULE.match(line):
             flush_para()
+            blocks.append(_BARRIER)
         elif (m := _BULLET.match(line)) or (m := _NUMBERED.match(line)):
             flush_para()
             number = "•" if m.re is _BULLET else m.group(1)
@@ -174,7 +192,11 @@ def parse_text(text: str) -> list[Block]:
             para.append((lineno, line))
     flush_para()
     flush_table()
-    return blocks
+    return [b for b in blocks if b is not _BARRIER]
+
+
+# Stands between two paragraphs that must not be joined (a thematic break); removed at the end.
+_BARRIER = Block(BlockKind.PARAGRAPH, "")
 
 
 def _append_paragraph(blocks: list[Block], lines: list[tuple[int, str]]) -> None:
@@ -192,6 +214,7 @@ def _append_paragraph(blocks: list[Block], lines: list[tuple[int, str]]) -> None
     prev = blocks[-1] if blocks else None
     if (
         prev is not None
+        and prev is not _BARRIER
         and prev.kind == BlockKind.PARAGRAPH
         and not prev.spans
         and not spans

@@ -29,7 +29,7 @@ _NAME = re.compile(
     r"^[A-ZÅÄÖÉÜ][a-zåäöéèüæøß]+(?:-[A-ZÅÄÖÉÜ][a-zåäöéèüæøß]+)*"
     r"(?:[A-ZÅÄÖÉ][a-zåäöéü]+)?$"
 )
-_INITIALS = re.compile(r"^(?:[A-ZÅÄÖ]{1,2}\.?|[A-ZÅÄÖ]\.?-[A-ZÅÄÖ]\.?)$")
+_INITIALS = re.compile(r"^(?:[A-ZÅÄÖ]{1,2}\.?|[A-ZÅÄÖ]\.?-[A-ZÅÄÖ]\.?|(?:[A-ZÅÄÖ]\.){2,3})$")
 _HYPHEN_INITIALS = re.compile(r"^[A-ZÅÄÖ]\.?-[A-ZÅÄÖ]\.?$")
 # Capitalized words that are organisations or things, not people.
 _NOT_NAME_SUFFIXES = (
@@ -70,7 +70,10 @@ class DateRecognizer:
         reference = doc.user_data.get("reference_date")
         new = []
         for mention in find_dates(doc.text, reference):
-            span = doc.char_span(mention.start, mention.end, label="DATE", alignment_mode="expand")
+            # "contract": a date glued into a longer token ("2016-03-03.pdf") is no date
+            span = doc.char_span(
+                mention.start, mention.end, label="DATE", alignment_mode="contract"
+            )
             if span is not None:
                 new.append((span, mention.iso))
         taken = {i for ent in doc.ents for i in range(ent.start, ent.end)}
@@ -138,8 +141,13 @@ class PersonRecognizer:
             if _NAME.match(first):
                 if not _sentence_initial(doc, start) or _is_first_name(first, known):
                     break
-            elif start + 1 < end and _NAME.match(doc[start + 1].text):
-                break  # initials before a surname
+            elif (
+                start + 1 < end
+                and _NAME.match(doc[start + 1].text)
+                and not _is_first_name(doc[start + 1].text, known)
+            ):
+                break  # initials before a surname ("LG Brandt"), not an abbreviation
+                # before a first name ("KS Jonas Jonsson")
             start += 1
         tokens = [t.text for t in doc[start:end]]
         if not tokens:

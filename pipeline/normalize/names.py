@@ -60,7 +60,7 @@ class PersonIndex:
     def add(self, name: str, source: str) -> Person:
         """Record a sighting of a full name; return the person it belongs to."""
         name = " ".join(name.split())
-        person = self._find_full(name, fuzzy=source != "attendance")
+        person = self._find_full(name, fuzzy=source in ("responsible", "mention"))
         if person is None:
             person = Person()
             self.persons.append(person)
