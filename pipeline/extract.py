@@ -20,9 +20,20 @@ from pipeline.model import Document
 from pipeline.nlp import load_nlp, tag
 from pipeline.normalize.dates import find_dates, find_time_range, parse_date
 from pipeline.normalize.decision_types import decision_type
-from pipeline.normalize.names import Person, PersonIndex
+from pipeline.normalize.names import (
+    Person,
+    PersonIndex,
+    given_name_first,
+    lists_surname_first,
+)
 from pipeline.reference import fold
-from pipeline.structure import MeetingStructure, RawAction, Where, find_structure
+from pipeline.structure import (
+    AttendeeLine,
+    MeetingStructure,
+    RawAction,
+    Where,
+    find_structure,
+)
 
 Rows = list[dict]
 
@@ -58,6 +69,7 @@ def extract_tables(
                 "meeting_id": meeting_id,
                 "item_number": i.number,
                 "title": i.title,
+                "dnr": i.dnr,
                 "text": i.text or None,
                 **_where(i.where),
             }
@@ -142,7 +154,7 @@ def _meeting_row(
         "document_id": document_id,
         "title": title,
         "organization": organization,
-        "body": _body(found) or title,
+        "body": found.body or _body(found) or title,
         "date": date,
         "date_raw": found.date_raw,
         "start_time": start.strftime("%H:%M") if start else None,
@@ -199,32 +211,54 @@ def _attendees(
     rows: dict[int, dict] = {}  # id(Person) -> row
     # Attendance lines first, so their spellings anchor the persons; then participant lists.
     lines = sorted(found.attendee_lines, key=lambda line: line.attendance is None)
-    for line in lines:
+    tagged = [(line, tag(nlp, line.text, names_first=True)) for line in lines]
+    flip = lists_surname_first([p.text for _, doc in tagged for p, _ in _person_segments(doc)])
+    for line, doc in tagged:
         source = "attendance" if line.attendance else "participants"
-        doc = tag(nlp, line.text)
         for person_span, ents in _person_segments(doc):
-            person = people.add(person_span.text, source)
-            roles = sorted({e.ent_id_ for e in ents if e.label_ == "ROLE"})
+            person = people.add(given_name_first(person_span.text, flip), source)
+            roles = {e.ent_id_ for e in ents if e.label_ == "ROLE"} | set(line.roles)
             places = [e for e in ents if e.label_ == "LOC"]
             row = rows.get(id(person))
             if row is None:
-                row = rows[id(person)] = {
-                    "meeting_id": meeting_id,
-                    "_person": person,
-                    "name_raw": person_span.text,
-                    "roles": [],
-                    "attendance": line.attendance,
-                    "attendance_raw": line.label,
-                    "municipality": None,
-                    "municipality_code": None,
-                    "municipality_source": None,
-                    "party": None,
-                    **_where(line.where),
-                }
-            row["roles"] = sorted(set(row["roles"]) | set(roles))
+                row = rows[id(person)] = _attendee_row(meeting_id, person, person_span.text, line)
+            row["roles"] = sorted(set(row["roles"]) | roles)
             if places and row["municipality"] is None:
                 _set_municipality(row, places[0].ent_id_, "stated")
+    for role_line in found.role_lines:  # "Utses att justera: X" gives X a role
+        doc = tag(nlp, role_line.text, names_first=True)
+        for person_span, _ in _person_segments(doc):
+            name = given_name_first(person_span.text, flip)
+            person = people.resolve(name) or people.add(name, "participants")
+            row = rows.get(id(person))
+            if row is None:
+                row = rows[id(person)] = _attendee_row(
+                    meeting_id, person, person_span.text, None, role_line.where
+                )
+            row["roles"] = sorted(set(row["roles"]) | {role_line.role})
     return list(rows.values())
+
+
+def _attendee_row(
+    meeting_id: str,
+    person: Person,
+    name_raw: str,
+    line: AttendeeLine | None,
+    where: Where | None = None,
+) -> dict:
+    return {
+        "meeting_id": meeting_id,
+        "_person": person,
+        "name_raw": name_raw,
+        "roles": [],
+        "attendance": line.attendance if line else None,
+        "attendance_raw": line.label if line else None,
+        "municipality": None,
+        "municipality_code": None,
+        "municipality_source": None,
+        "party": None,
+        **_where(line.where if line else where),
+    }
 
 
 def _set_municipality(row: dict, code: str, source: str) -> None:

@@ -117,6 +117,7 @@ TABLES: dict[str, Table] = {
                 _MEETING,
                 _ITEM,
                 Column("title", S, "Heading without its number."),
+                Column("dnr", S, "Diary number as written: 'KS 2015/312' (from 'Dnr ...')."),
                 Column("text", S, "Discussion text (not decisions, actions or attachments)."),
                 _PAGE,
                 _POSITION,

@@ -16,12 +16,57 @@ import unicodedata
 from dataclasses import dataclass, field
 
 from pipeline.model import Block, BlockKind, Document
-from pipeline.normalize.dates import find_time_range, parse_date
+from pipeline.normalize.dates import find_dates, find_time_range, parse_date
 
 # --- what the labels of a meeting look like ------------------------------------------------
 
 _ITEM_HEADING = re.compile(r"^(?:§\s*)?(\d{1,3}(?:\.\d{1,3})*)\.?\)?\s+(\S.*)$")
-_DECISION_LABELS = {"beslut", "beslutade", "beslutas", "beslutet"}
+# "§ 12 Budget", "KS § 3 a Budget", "39 § Sammanträdets laglighet"
+_PARAGRAPH_ITEM = re.compile(
+    r"^(?:(?:[A-ZÅÄÖ][A-Za-zÅÄÖåäö]{0,5}\s+)?§\s*(\d{1,4}(?:\s?[a-z])?)|(\d{1,4})\s*§)"
+    r"[.:]?\s+([A-ZÅÄÖÉ0-9\"«].*)$"
+)
+_TOC_LINE = re.compile(r"(?:\.{4,}|…{2,}|_{4,})\s*\d*\s*$|\s\d{1,3}\s*$")
+_RULE_LINE = re.compile(r"^[\s_\-–—=*.]+$")
+_DECISION_LABELS = {"beslut", "beslutade", "beslutas", "beslutet", "beslut i korthet"}
+_OWN_DECISION = re.compile(r"^[\wåäöÅÄÖ-]+s\s+beslut$")
+_TEXT_SECTION_LABELS = {
+    "ärendebeskrivning",
+    "ärendet",
+    "sammanfattning",
+    "sammanfattning av ärendet",
+    "bakgrund",
+    "beslutsunderlag",
+    "underlag",
+    "yrkande",
+    "yrkanden",
+    "propositionsordning",
+    "omröstning",
+    "omröstningsresultat",
+    "reservation",
+    "reservationer",
+    "protokollsanteckning",
+    "protokollsanteckningar",
+    "jäv",
+    "expedieras",
+    "expedieras till",
+    "beslutet skickas till",
+    "beslutet ska skickas till",
+    "skickas till",
+    "förslag till beslut",
+    "tidigare behandling",
+    "föredragande",
+    "handläggare",
+    "ärendets behandling",
+    "behandling",
+    "yttrande",
+    "frågeställning",
+    "diskussion",
+    "information",
+    "noteringar",
+}
+_PROPOSAL_LABEL = re.compile(r"^[\wåäöÅÄÖ-]+s\s+förslag(\s+till\s+beslut)?$")
+_DNR = re.compile(r"^(?:dnr|diarienummer|diarienr)\b[\s.:]*(.+)$", re.I)
 _ACTION_LABELS = {"åtgärder", "åtgärd", "åtgärdslista", "uppdrag", "att göra"}
 _ACTION_COLUMN_LABELS = {"slutdatum", "datum", "klart", "klart senast", "ansvarig", "ansvar"}
 _NEXT_MEETING = re.compile(r"^nästa\s+(?:möte|sammanträde)", re.IGNORECASE)
@@ -49,7 +94,7 @@ _ATTENDANCE_LABELS: list[tuple[re.Pattern[str], str | None]] = [
 ]
 
 _FILE_NAME = re.compile(
-    r"(?:^|,\s*)(?:\d{1,3}\)\s*)?([^,]*?\.(?:pdf|docx?|xlsx?|pptx?|odt|rtf|txt|jpe?g|png|msg))"
+    r"(?:^|,\s*)(?:\d{1,3}\)\s*)?([^,:]*?\.(?:pdf|docx?|xlsx?|pptx?|odt|rtf|txt|jpe?g|png|msg))"
     r"(?=\s*(?:,|$))",
     re.IGNORECASE,
 )
@@ -87,6 +132,16 @@ class AttendeeLine:
     attendance: str | None
     label: str
     where: Where
+    roles: tuple[str, ...] = ()  # roles the layout gives: a column "ersättare", a label
+
+
+@dataclass
+class RoleLine:
+    """A line that gives people a role without listing attendance ('Utses att justera: X')."""
+
+    text: str
+    role: str
+    where: Where
 
 
 @dataclass
@@ -122,6 +177,7 @@ class RawItem:
     title: str
     where: Where
     paragraphs: list[str] = field(default_factory=list)
+    dnr: str | None = None
 
     @property
     def text(self) -> str:
@@ -137,7 +193,9 @@ class MeetingStructure:
     date_raw: str | None = None
     time_raw: str | None = None
     location: str | None = None
+    body: str | None = None
     attendee_lines: list[AttendeeLine] = field(default_factory=list)
+    role_lines: list[RoleLine] = field(default_factory=list)
     header_notes: list[str] = field(default_factory=list)
     items: list[RawItem] = field(default_factory=list)
     decisions: list[RawDecision] = field(default_factory=list)
@@ -153,21 +211,33 @@ class MeetingStructure:
 def find_structure(document: Document) -> MeetingStructure:
     """Find the parts of a meeting in ``document``."""
     found = MeetingStructure()
+    blocks = [b for b in document.blocks if not _RULE_LINE.match(b.text or "x")]
     first_item = next(
-        (i for i, b in enumerate(document.blocks) if agenda_number(b) is not None),
-        len(document.blocks),
+        (i for i, b in enumerate(blocks) if agenda_number(b) is not None), len(blocks)
     )
-    _read_header(document.blocks[:first_item], found)
-    _read_items(document.blocks[first_item:], found)
+    _HeaderReader(found).read(blocks[:first_item])
+    _read_items(blocks[first_item:], found)
     return found
 
 
 def agenda_number(block: Block) -> tuple[str, str] | None:
-    """(number, title) when ``block`` is a numbered agenda heading: '15.1. ÖFUR lokal'."""
-    if block.kind != BlockKind.HEADING:
+    """(number, title) when ``block`` opens an agenda item: '15.1. ÖFUR lokal', '§ 12 Budget'.
+
+    A numbered heading is an item; so is a short paragraph that starts with a §-number (the
+    § is evidence enough). Table-of-contents lines ('39 § Laglighet ....... 1') are not.
+    """
+    if block.kind == BlockKind.TABLE:
         return None
-    m = _ITEM_HEADING.match(block.display_text.strip())
-    if not m:
+    text = block.display_text.strip()
+    if len(text) > 160 or _TOC_LINE.search(text) and "." * 4 in text:
+        return None
+    if m := _PARAGRAPH_ITEM.match(text):
+        number = (m.group(1) or m.group(2)).replace(" ", "")
+        return number, m.group(3).strip()
+    if block.kind != BlockKind.HEADING and not (block.is_bold and len(text) <= 100):
+        return None
+    m = _ITEM_HEADING.match(text)
+    if not m or not m.group(2)[:1].isupper() and not m.group(2)[:1].isdigit():
         return None
     return m.group(1), m.group(2).strip()
 
@@ -183,46 +253,248 @@ def _attendance_label(text: str) -> tuple[bool, str | None]:
     return False, None
 
 
-def _read_header(blocks: list[Block], found: MeetingStructure) -> None:
-    """The meeting header: title, date, time, location and the attendance sections."""
-    label: str | None = None
-    attendance: str | None = None
-    after_time = False
-    for block in blocks:
-        text = block.display_text.strip()
-        if block.kind == BlockKind.HEADING:
-            if found.title is None:
-                found.title, found.title_where = text, Where.of(block)
+# Header labels that are not attendance sections, by what their value gives.
+_HEADER_LABELS: dict[str, str] = {
+    **dict.fromkeys(
+        [
+            "datum",
+            "tid",
+            "datum och tid",
+            "tid och datum",
+            "dag och tid",
+            "sammanträdestid",
+            "sammanträdesdatum",
+            "mötestid",
+            "mötesdatum",
+            "tidpunkt",
+        ],
+        "time",
+    ),
+    **dict.fromkeys(["plats och tid", "tid och plats"], "place_time"),
+    **dict.fromkeys(
+        ["plats", "lokal", "mötesplats", "sammanträdesplats", "möteslokal", "sammanträdeslokal"],
+        "place",
+    ),
+    **dict.fromkeys(["organ", "nämnd", "instans", "beslutsorgan", "sammanträde"], "body"),
+    **dict.fromkeys(
+        ["utses att justera", "justerare", "justerande", "justeras", "justeras av"],
+        "role:justerare",
+    ),
+    **dict.fromkeys(["sekreterare", "protokollförare", "vid protokollet"], "role:sekreterare"),
+    **dict.fromkeys(["ordförande", "mötesordförande"], "role:ordförande"),
+    **dict.fromkeys(
+        [
+            "paragrafer",
+            "ärenden",
+            "underskrifter",
+            "underskrift",
+            "elektroniska underskrifter",
+            "elektroniska underskrifer",
+            "elektronisk protokolljustering",
+            "justeringens plats och tid",
+            "justeringens tid och plats",
+            "anslag",
+            "bevis",
+            "anslag/bevis",
+            "intygar",
+            "protokoll",
+            "protokollet justerat",
+            "dnr",
+            "diarienummer",
+        ],
+        "other",
+    ),
+}
+_COLUMN_ROLES = {
+    "ordinarie": "ledamot",
+    "ledamöter": "ledamot",
+    "ledamot": "ledamot",
+    "ordinarie ledamöter": "ledamot",
+    "ersättare": "ersättare",
+}
+_CHECKBOX = re.compile(r"^\[\s*([xX✓✔☒]?)\s*\]\s*(.+)$|^([☒☑✓✔☐])\s*(.+)$")
+_REMOTE_NOTE = re.compile(
+    r"\s*\((?:på\s+)?(?:distans|telefon|digitalt|via\s+\w+|"
+    r"deltar\s+på\s+distans)\)\s*",
+    re.I,
+)
+_LABEL_SPLIT = re.compile(r"^(?P<label>[^:\t]{2,40}?)\s*(?::\s*|\t+\s*|\s{2,})(?P<value>.*)$")
+
+
+def _header_label(text: str) -> str | None:
+    """What a header label gives ('time', 'place', 'role:justerare', ...), fuzzy on long ones.
+
+    Text layers drop ligatures ('Sammanträdestd' for 'Sammanträdestid'), so a label of ten
+    letters or more may differ from the known one by one or two letters.
+    """
+    key = label_key(text)
+    if key in _HEADER_LABELS:
+        return _HEADER_LABELS[key]
+    if len(key) >= 10:
+        for label, kind in _HEADER_LABELS.items():
+            if len(label) >= 10 and _edit_distance(key, label) <= 2:
+                return kind
+    return None
+
+
+def _edit_distance(a: str, b: str) -> int:
+    previous = list(range(len(b) + 1))
+    for i, ca in enumerate(a, 1):
+        current = [i]
+        for j, cb in enumerate(b, 1):
+            current.append(min(previous[j] + 1, current[j - 1] + 1, previous[j - 1] + (ca != cb)))
+        previous = current
+    return previous[-1]
+
+
+class _HeaderReader:
+    """The meeting header: title, date, time, place, body, attendance and role sections.
+
+    Reads label/value pairs wherever they stand: a two-column table ("Plats och tid |
+    Kommunhuset ..."), "Label: value" on one line, or a label line followed by value lines.
+    """
+
+    def __init__(self, found: MeetingStructure) -> None:
+        self.found = found
+        self.section: tuple[str, str | None] | None = None  # (label, attendance)
+        self.role: str | None = None  # role section: 'justerare', ...
+        self.previous_was_time = False
+
+    def read(self, blocks: list[Block]) -> None:
+        for block in blocks:
+            if block.kind == BlockKind.HEADING and self.found.title is None:
+                self.found.title, self.found.title_where = block.display_text, Where.of(block)
+            elif block.kind == BlockKind.HEADING and not _attendance_label(block.text)[0]:
+                self.found.header_notes.append(block.display_text)
+                self.section = self.role = None
+            elif block.kind == BlockKind.TABLE:
+                self._table(block)
             else:
-                found.header_notes.append(text)
-            continue
-        if block.kind == BlockKind.TABLE:
-            found.header_notes.append(block.text)
-            continue
-        is_label, label_attendance = _attendance_label(text)
-        if is_label:
-            # "Deltagare" lines list people after the label on the same or next line.
-            label, attendance = label_key(text), label_attendance
-            continue
-        if found.date_raw is None and parse_date(text) is not None and len(text) <= 40:
+                for line in block.display_text.split("\n"):
+                    if line.strip():
+                        self.line(line.strip(), Where.of(block))
+
+    def _table(self, block: Block) -> None:
+        column_roles: list[str | None] = []
+        for r, row in enumerate(block.rows):
+            cells = [c.text.strip() for c in row]
+            keys = [label_key(c) for c in cells if c]
+            if keys and all(k in _COLUMN_ROLES for k in keys):
+                column_roles = [_COLUMN_ROLES.get(label_key(c)) for c in cells]
+                continue
+            where = Where.of(block, r)
+            first = next((c for c in cells if c), "")
+            if first and (_header_label(first) or _attendance_label(first)[0]):
+                rest = " ".join(c for c in cells[cells.index(first) + 1 :] if c)
+                self.line(f"{first}: {rest}" if rest else first, where)
+                continue
+            for i, cell in enumerate(cells):
+                role = column_roles[i] if i < len(column_roles) else None
+                for line in cell.split("\n"):
+                    if line.strip():
+                        self.line(line.strip(), where, role)
+
+    def line(self, text: str, where: Where, column_role: str | None = None) -> None:
+        found = self.found
+        was_time, self.previous_was_time = self.previous_was_time, False
+        if m := _CHECKBOX.match(text):
+            ticked = bool(m.group(1) or m.group(3) in ("☒", "☑", "✓", "✔"))
+            person = (m.group(2) or m.group(4)).strip()
+            attendance = "present" if ticked else "absent"
+            if ticked and _REMOTE_NOTE.search(person):
+                attendance = "remote"
+            label = self.section[0] if self.section else "närvaro"
+            roles = (column_role,) if column_role else ()
+            person = _REMOTE_NOTE.sub(" ", person).strip()
+            found.attendee_lines.append(AttendeeLine(person, attendance, label, where, roles))
+            return
+        is_attendance, attendance = _attendance_label(text)
+        label, value = text, ""
+        if not is_attendance and (m := _LABEL_SPLIT.match(text)):
+            candidate = m.group("label")
+            if _header_label(candidate) or _attendance_label(candidate)[0]:
+                label, value = candidate, m.group("value").strip()
+                is_attendance, attendance = _attendance_label(label)
+        elif is_attendance and (m := _LABEL_SPLIT.match(text)):
+            label, value = m.group("label"), m.group("value").strip()
+        if is_attendance:
+            self.section, self.role = (label_key(label), attendance), None
+            if value:
+                self._person_line(value, where)
+            return
+        kind = _header_label(label) if label is not text or not value else None
+        if kind is None and label is text:
+            kind = _header_label(text)
+        if kind is not None:
+            self._labelled(kind, value, where)
+            return
+        self._plain(text, where, was_time, column_role)
+
+    def _labelled(self, kind: str, value: str, where: Where) -> None:
+        found = self.found
+        if kind.startswith("role:"):
+            self.section, self.role = None, kind.removeprefix("role:")
+            if value:
+                found.role_lines.append(RoleLine(value, self.role, where))
+            return
+        self.section, self.role = None, None
+        if kind in ("time", "place_time") and value:
+            mentions = find_dates(value)
+            if found.date_raw is None and (mentions or parse_date(value)):
+                found.date_raw = value
+            if found.time_raw is None and find_time_range(value)[0] is not None:
+                found.time_raw = value
+            if kind == "place_time" and found.location is None:
+                found.location = _without_date_and_time(value) or None
+            self.previous_was_time = kind == "time"
+        elif kind == "place" and value:
+            found.location = found.location or value
+        elif kind == "body" and value:
+            found.body = found.body or value
+        elif value:
+            found.header_notes.append(value)
+
+    def _plain(self, text: str, where: Where, was_time: bool, column_role: str | None) -> None:
+        found = self.found
+        if found.date_raw is None and len(text) <= 40 and parse_date(text) is not None:
             found.date_raw = text
-            continue
-        start, _ = find_time_range(text)
-        if found.time_raw is None and start is not None and len(text) <= 40:
+            return
+        if found.time_raw is None and len(text) <= 40 and find_time_range(text)[0] is not None:
             found.time_raw = text
-            after_time = True
-            continue
-        if m := re.match(r"^(plats|lokal|mötesplats)\s*:\s*(.+)$", text, re.I):
-            found.location = m.group(2).strip()
-            continue
-        if label is not None and _PERSON_LINE.match(text):
-            found.attendee_lines.append(AttendeeLine(text, attendance, label, Where.of(block)))
-            continue
-        if after_time and found.location is None:
+            self.previous_was_time = True
+            return
+        if was_time and found.location is None:
             # The Run-your-meeting header reads: date, time, then the place on its own line.
             found.location = text
-            continue
+            return
+        if (self.section or self.role) and _PERSON_LINE.match(text):
+            self._person_line(text, where, column_role)
+            return
+        if found.title is None and not found.header_notes and len(text) <= 80:
+            found.title, found.title_where = text, where
+            return
         found.header_notes.append(text)
+
+    def _person_line(self, text: str, where: Where, column_role: str | None = None) -> None:
+        if self.role:
+            self.found.role_lines.append(RoleLine(text, self.role, where))
+            return
+        assert self.section is not None
+        label, attendance = self.section
+        if attendance and attendance != "absent" and _REMOTE_NOTE.search(text):
+            attendance = "remote"
+            text = _REMOTE_NOTE.sub(" ", text).strip()
+        roles = (column_role,) if column_role else ()
+        self.found.attendee_lines.append(AttendeeLine(text, attendance, label, where, roles))
+
+
+def _without_date_and_time(value: str) -> str:
+    """'Kommunhuset, 2016-03-16 kl 08.30-12.00' -> 'Kommunhuset'."""
+    text = value
+    for mention in sorted(find_dates(value), key=lambda m: -m.start):
+        text = text[: mention.start] + text[mention.end :]
+    text = re.sub(r"\b(kl\.?|klockan)?\s*\d{1,2}[.:]\d{2}(\s*[-–]\s*\d{1,2}[.:]\d{2})?", "", text)
+    return re.sub(r"\s{2,}", " ", text).strip(" ,;–-")
 
 
 class _ItemReader:
@@ -247,8 +519,13 @@ class _ItemReader:
             self.found.items.append(self.item)
             self.mode = "text"
             return
-        key = label_key(block.text)
-        if key in _DECISION_LABELS:
+        if not self._section_label(block, label_key(block.text)) and self.item is not None:
+            self.mode = "text"
+            self.item.paragraphs.append(block.text)
+
+    def _section_label(self, block: Block, key: str) -> bool:
+        """Switch mode on a section label (BESLUT, ÅTGÄRDER, Förslag till beslut, ...)."""
+        if key in _DECISION_LABELS or _OWN_DECISION.match(key):
             self.mode = "decision"
             self.decision = RawDecision(self.number, [], Where.of(block))
             self.found.decisions.append(self.decision)
@@ -256,9 +533,14 @@ class _ItemReader:
             self.mode = "actions"
         elif key in _ACTION_COLUMN_LABELS and self.mode == "actions":
             pass  # the broken table form: column titles as headings
-        elif self.item is not None:
+        elif key in _TEXT_SECTION_LABELS or _PROPOSAL_LABEL.match(key):
+            # a proposal or the case description: never part of a decision
             self.mode = "text"
-            self.item.paragraphs.append(block.text)
+            if self.item is not None:
+                self.item.paragraphs.append(block.text)
+        else:
+            return False
+        return True
 
     def table(self, block: Block) -> None:
         columns = _action_columns(block)
@@ -281,6 +563,17 @@ class _ItemReader:
     def paragraph(self, block: Block) -> None:
         text = block.display_text.strip()
         if self.mode == "actions" and self._action_line(block, text):
+            return
+        if _looks_like_label(block, text) and self._section_label(block, label_key(text)):
+            self.action = None
+            return
+        if m := _INLINE_DECISION.match(text):
+            # "Beslut: Styrelsen beslutar att ..." is a one-paragraph decision block
+            self.found.decisions.append(RawDecision(self.number, [m.group(1)], Where.of(block)))
+            self.mode = "text"
+            return
+        if self.item is not None and self.item.dnr is None and (m := _DNR.match(text)):
+            self.item.dnr = m.group(1).strip()
             return
         if self.mode == "actions":
             self.mode = "text"
@@ -325,10 +618,18 @@ class _ItemReader:
         self.item.paragraphs.append(text)
 
 
+_INLINE_DECISION = re.compile(r"^(?:[\wåäöÅÄÖ-]+s\s+)?beslut\s*:\s*(\S.{2,})$", re.I | re.S)
+
+
+def _looks_like_label(block: Block, text: str) -> bool:
+    """A short line that stands as a label: 'Kommunstyrelsens beslut', 'Beslut:' (bold)."""
+    return len(text) <= 60 and (text.endswith(":") or block.is_bold or block.is_italic)
+
+
 def _read_items(blocks: list[Block], found: MeetingStructure) -> None:
     reader = _ItemReader(found)
     for block in blocks:
-        if block.kind == BlockKind.HEADING:
+        if block.kind == BlockKind.HEADING or agenda_number(block) is not None:
             reader.heading(block)
         elif block.kind == BlockKind.TABLE:
             reader.table(block)

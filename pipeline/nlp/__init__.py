@@ -97,11 +97,17 @@ def tag(
     text: str,
     reference_date: dt.date | None = None,
     known_names: Iterable[str] = (),
+    names_first: bool = False,
 ) -> Doc:
-    """Run the pipeline on ``text``; yearless dates take the year on or after the reference."""
+    """Run the pipeline on ``text``; yearless dates take the year on or after the reference.
+
+    ``names_first`` says the text is a list of people (an attendance line), so a capitalized
+    word opening it or following a comma starts a name even if it is no known first name.
+    """
     doc = nlp.make_doc(text)
     doc.user_data["reference_date"] = reference_date
     doc.user_data["known_names"] = tuple(known_names)
+    doc.user_data["names_first"] = names_first  # a list of names: capitals start names
     for _, proc in nlp.pipeline:
         doc = proc(doc)
     return doc

@@ -139,7 +139,11 @@ class PersonRecognizer:
             if _HYPHEN_INITIALS.match(first):
                 break
             if _NAME.match(first):
-                if not _sentence_initial(doc, start) or _is_first_name(first, known):
+                if (
+                    not _sentence_initial(doc, start)
+                    or doc.user_data.get("names_first")
+                    or _is_first_name(first, known)
+                ):
                     break
             elif (
                 start + 1 < end

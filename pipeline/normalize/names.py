@@ -11,7 +11,7 @@ from __future__ import annotations
 from collections import Counter
 from dataclasses import dataclass, field
 
-from pipeline.reference import fold
+from pipeline.reference import first_names, fold
 
 # How much a sighting of a variant counts when choosing the canonical spelling.
 SOURCE_WEIGHT = {"attendance": 3, "participants": 2, "responsible": 1, "mention": 1}
@@ -123,3 +123,35 @@ def _short_form_of(tokens: list[str], name: str) -> bool:
         else:
             return False
     return True
+
+
+def _is_given_name(word: str) -> bool:
+    return all(fold(part) in first_names() for part in word.split("-") if part)
+
+
+def lists_surname_first(names: list[str]) -> bool:
+    """True when a document's name lists put the surname first ("Lindvall Mikael").
+
+    Decided for the whole list, by which position holds known given names more often, so
+    that names the gazetteer does not know ("Backman Tua") follow their neighbours.
+    """
+    first = second = 0
+    for name in names:
+        words = name.split()
+        if len(words) == 2:
+            first += _is_given_name(words[0]) and not _is_given_name(words[1])
+            second += _is_given_name(words[1]) and not _is_given_name(words[0])
+    return second > first
+
+
+def given_name_first(name: str, surname_first: bool) -> str:
+    """'Lindvall Mikael' -> 'Mikael Lindvall' when the document writes surnames first."""
+    words = name.split()
+    if (
+        not surname_first
+        or len(words) != 2
+        or _is_given_name(words[0])
+        and not (_is_given_name(words[1]))
+    ):
+        return name
+    return f"{words[1]} {words[0]}"

@@ -1,0 +1,148 @@
+"""The classic sammanträdesprotokoll: label/value header, checkbox attendance, § items.
+
+The blocks here are what a PDF or Word backend gives for such minutes (modelled on
+Nykarleby's Välfärdsnämnden protokoll 5/2022); the structure and NLP stages must not care
+which format they came from.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+
+from pipeline.extract import extract_tables
+from pipeline.model import Block, BlockKind, Cell, Document, Span, Style
+from pipeline.structure import find_structure
+
+
+def para(text: str, bold: bool = False) -> Block:
+    spans = (Span(0, len(text), Style.BOLD),) if bold else ()
+    return Block(BlockKind.PARAGRAPH, text, spans)
+
+
+def table(*rows: tuple[str, ...]) -> Block:
+    return Block(BlockKind.TABLE, rows=tuple(tuple(Cell(c) for c in r) for r in rows))
+
+
+PROTOKOLL = Document(
+    "nykarleby.pdf",
+    "pdf",
+    [
+        para("Protokoll 5/2022"),
+        table(
+            ("Organ", "Välfärdsnämnden"),
+            ("Sammanträdestd", "15.9.2022 kl. 18.00 – 19.37"),
+            ("Sammanträdesplats", "Stadshuset, stadsstyrelsens rum"),
+            ("Ärenden", "39 – 49 §"),
+        ),
+        para("Beslutande", bold=True),
+        table(
+            ("ordinarie", "ersättare"),
+            ("[X] Lindvall Mikael, ordförande", "[ ] Eklund Karita"),
+            ("[X] Backman Tua", "[ ] Järvinen Camilla"),
+            ("[X] Hellsten Jean, viceordförande (distans)", "[ ] Wik Tobias"),
+            ("[ ] Karf Johannes", "[X] Rögård Linda"),
+        ),
+        para("Övriga närvarande", bold=True),
+        para("Rif Solveig, kanslist, protokollförare"),
+        para("Elektroniska underskrifter"),
+        para("Mikael Lindvall"),
+        para("Utses att justera: Backman Tua"),
+        para("39 § Sammanträdets laglighet och beslutförhet ........................ 1"),
+        para("39 § Sammanträdets laglighet och beslutförhet", bold=True),
+        para("Ordförande öppnar sammanträdet och konstaterar om nämnden är lagligt sammankallad."),
+        para("Välfärdsnämndens beslut:", bold=True),
+        para("Välfärdsnämnden konstaterades vara lagligt sammankallad och beslutför."),
+        para("______"),
+        para("44 § Rekrytering av välfärdschef", bold=True),
+        para("Dnr VN 2022/118"),
+        para("Förslag till beslut:", bold=True),
+        para("Välfärdsnämnden föreslås anställa Anna Berg som välfärdschef."),
+        para("Välfärdsnämndens beslut:", bold=True),
+        para("Välfärdsnämnden beslutar att återremittera ärendet."),
+        para("Expedieras:", bold=True),
+        para("Personalavdelningen"),
+    ],
+)
+
+
+@pytest.fixture(scope="module")
+def tables(nlp):
+    return extract_tables(PROTOKOLL, "doc_test", nlp)
+
+
+def test_label_value_header(tables):
+    meeting = tables["meetings"][0]
+    assert meeting["body"] == "Välfärdsnämnden"
+    assert meeting["date"] == dt.date(2022, 9, 15)
+    assert (meeting["start_time"], meeting["end_time"]) == ("18:00", "19:37")
+    assert meeting["location"] == "Stadshuset, stadsstyrelsens rum"
+
+
+def test_checkbox_attendance_with_columns_and_surname_first_names(tables):
+    people = {a["name"]: a for a in tables["attendees"]}
+    assert people["Mikael Lindvall"]["name_raw"] == "Lindvall Mikael"
+    assert people["Mikael Lindvall"]["roles"] == ["ledamot", "ordförande"]
+    assert people["Mikael Lindvall"]["attendance"] == "present"
+    assert people["Tua Backman"]["roles"] == ["justerare", "ledamot"]
+    assert people["Jean Hellsten"]["attendance"] == "remote"
+    assert people["Jean Hellsten"]["roles"] == ["ledamot", "vice ordförande"]
+    assert people["Johannes Karf"]["attendance"] == "absent"
+    assert people["Linda Rögård"]["attendance"] == "present"
+    assert people["Linda Rögård"]["roles"] == ["ersättare"]
+    assert people["Karita Eklund"]["attendance"] == "absent"
+    assert people["Solveig Rif"]["roles"] == ["sekreterare"]
+    assert people["Solveig Rif"]["attendance"] == "present"
+    assert len(people) == 9  # the signature line adds nobody
+
+
+def test_paragraph_sign_items_skip_the_table_of_contents(tables):
+    items = [(i["item_number"], i["title"], i["dnr"]) for i in tables["agenda_items"]]
+    assert items == [
+        ("39", "Sammanträdets laglighet och beslutförhet", None),
+        ("44", "Rekrytering av välfärdschef", "VN 2022/118"),
+    ]
+
+
+def test_own_decision_label_and_proposals_kept_apart(tables):
+    decisions = [(d["item_number"], d["text"], d["decision_type"]) for d in tables["decisions"]]
+    assert decisions == [
+        ("39", "Välfärdsnämnden konstaterades vara lagligt sammankallad och beslutför.", "övrigt"),
+        ("44", "Välfärdsnämnden beslutar att återremittera ärendet.", "återremiss"),
+    ]
+    item44 = next(i for i in tables["agenda_items"] if i["item_number"] == "44")
+    assert "föreslås anställa Anna Berg" in item44["text"]
+    assert "Personalavdelningen" in item44["text"]
+
+
+def test_association_minutes_inline_labels(nlp):
+    doc = Document(
+        "styrelse.docx",
+        "docx",
+        [
+            Block(BlockKind.HEADING, "Styrelsemöte Brf Imatra", level=1),
+            para("Datum och tid: 2018-04-26 kl. 19.00"),
+            para("Plats: Föreningslokalen"),
+            para("Närvarande: Anna Lind, Erik Ström, Sara Öberg"),
+            para("Frånvarande: Per Holm"),
+            Block(BlockKind.HEADING, "1. Mötets öppnande", level=2),
+            para("Ordföranden öppnade mötet."),
+            Block(BlockKind.HEADING, "2. Budget 2019", level=2),
+            para("Beslut: Styrelsen beslutar att anta budgeten."),
+            para("Kassören presenterade utfallet."),
+        ],
+    )
+    found = find_structure(doc)
+    assert found.date_raw == "2018-04-26 kl. 19.00"
+    assert found.location == "Föreningslokalen"
+    rows = extract_tables(doc, "doc_brf", nlp)
+    att = {a["name"]: a["attendance"] for a in rows["attendees"]}
+    assert att == {
+        "Anna Lind": "present", "Erik Ström": "present", "Sara Öberg": "present",
+        "Per Holm": "absent",
+    }
+    assert [(d["item_number"], d["text"]) for d in rows["decisions"]] == [
+        ("2", "Styrelsen beslutar att anta budgeten.")
+    ]
+    assert rows["meetings"][0]["start_time"] == "19:00"
