@@ -136,8 +136,8 @@ TABLES: dict[str, Table] = {
                 Column(
                     "decision_type",
                     S,
-                    "What the decision does, by rule on its verbs: uppdrag, förslag, avslag, "
-                    "godkännande, återremiss, bordläggning, information, övrigt.",
+                    "What the decision does, by rule on its verbs: approve, reject, assign, "
+                    "propose, note, defer, elect, other.",
                 ),
                 _PAGE,
                 _POSITION,

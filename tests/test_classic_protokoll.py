@@ -108,8 +108,8 @@ def test_paragraph_sign_items_skip_the_table_of_contents(tables):
 def test_own_decision_label_and_proposals_kept_apart(tables):
     decisions = [(d["item_number"], d["text"], d["decision_type"]) for d in tables["decisions"]]
     assert decisions == [
-        ("39", "Välfärdsnämnden konstaterades vara lagligt sammankallad och beslutför.", "övrigt"),
-        ("44", "Välfärdsnämnden beslutar att återremittera ärendet.", "återremiss"),
+        ("39", "Välfärdsnämnden konstaterades vara lagligt sammankallad och beslutför.", "other"),
+        ("44", "Välfärdsnämnden beslutar att återremittera ärendet.", "defer"),
     ]
     item44 = next(i for i in tables["agenda_items"] if i["item_number"] == "44")
     assert "föreslås anställa Anna Berg" in item44["text"]

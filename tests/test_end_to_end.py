@@ -109,7 +109,7 @@ def test_decisions(sample_run):
     )
     assert by_item["4"].count("\n") == 1
     types = dec.set_index("item_number").decision_type
-    assert (types["3"], types["4"], types["15"]) == ("uppdrag", "förslag", "avslag")
+    assert (types["3"], types["4"], types["15"]) == ("assign", "propose", "reject")
     assert by_item["4"].startswith("Kommunchefsgruppen beslutar föreslå till nämnden att kommun")
 
 

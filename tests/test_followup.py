@@ -55,14 +55,15 @@ def test_task_similarity_folds_diacritics():
 @pytest.mark.parametrize(
     ("text", "expected"),
     [
-        ("Lisa Andersson Lindberg uppdras skriva fram ett gemensamt underlag.", "uppdrag"),
-        ("Kommunchefsgruppen beslutar föreslå till nämnden att ...", "förslag"),
-        ("Kommunchefsgruppen beslutar avslå ansökan om ökat driftbidrag.", "avslag"),
-        ("Kommunstyrelsen beslutar att godkänna årsredovisningen.", "godkännande"),
-        ("Ärendet återremitteras till förvaltningen.", "återremiss"),
-        ("Informationen läggs till handlingarna.", "information"),
-        ("Kommunchefsgruppen beslutar att bjuda in AF till nästa kommunchefsmöte.", "övrigt"),
-        ("Arendet aterremitteras och forslaget avslas.", "återremiss"),
+        ("Lisa Andersson Lindberg uppdras skriva fram ett gemensamt underlag.", "assign"),
+        ("Kommunchefsgruppen beslutar föreslå till nämnden att ...", "propose"),
+        ("Kommunchefsgruppen beslutar avslå ansökan om ökat driftbidrag.", "reject"),
+        ("Kommunstyrelsen beslutar att godkänna årsredovisningen.", "approve"),
+        ("Ärendet återremitteras till förvaltningen.", "defer"),
+        ("Informationen läggs till handlingarna.", "note"),
+        ("Kommunchefsgruppen beslutar att bjuda in AF till nästa kommunchefsmöte.", "other"),
+        ("Nämnden utser Anna Berg till justerare.", "elect"),
+        ("Arendet aterremitteras och forslaget avslas.", "defer"),
     ],
 )
 def test_decision_types(text, expected):
