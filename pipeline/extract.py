@@ -225,6 +225,7 @@ def _attendees(
             row["roles"] = sorted(set(row["roles"]) | roles)
             if places and row["municipality"] is None:
                 _set_municipality(row, places[0].ent_id_, "stated")
+            row["party"] = row["party"] or party_after(line.text, person_span.end_char)
     for role_line in found.role_lines:  # "Utses att justera: X" gives X a role
         doc = tag(nlp, role_line.text, names_first=True)
         for person_span, _ in _person_segments(doc):
@@ -237,6 +238,18 @@ def _attendees(
                 )
             row["roles"] = sorted(set(row["roles"]) | {role_line.role})
     return list(rows.values())
+
+
+_PARTY = re.compile(r"\s*\(([A-Za-zÅÄÖåäö]{1,3})\)")
+PARTIES = {"S", "M", "C", "V", "KD", "L", "MP", "SD", "FP", "KDS", "NYD", "FI", "PP", "SPI"}
+
+
+def party_after(text: str, end: int) -> str | None:
+    """'Anna Berg (s), ordförande' -> 'S': a party abbreviation right after a name."""
+    m = _PARTY.match(text, end)
+    if m and m.group(1).upper() in PARTIES:
+        return m.group(1).upper()
+    return None
 
 
 def _attendee_row(

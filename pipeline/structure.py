@@ -87,11 +87,29 @@ _ATTENDANCE_LABELS: list[tuple[re.Pattern[str], str | None]] = [
     (re.compile(r"^(deltar|deltog)\s+(på\s+distans|digitalt|via)", re.I), "remote"),
     (re.compile(r"^närvarande(\s+på\s+plats)?\b", re.I), "present"),
     (
-        re.compile(r"^(beslutande|ledamöter|övriga\s+närvarande|övriga\s+deltagare)\b", re.I),
+        re.compile(
+            r"^(beslutande|ledamöter|ordinarie\s+ledamöter|(ej\s+)?tjänstgörande\s+ersättare|"
+            r"ersättare|ej\s+beslutande|övriga\s+(närvarande|deltagare|deltagande)|"
+            r"(närvarande\s+)?tjänstemän|närvarorätt|adjungerade?)\b",
+            re.I,
+        ),
         "present",
     ),
     (re.compile(r"^deltagare\b", re.I), None),
 ]
+# The role a section label gives everyone listed under it.
+_SECTION_ROLES: list[tuple[re.Pattern[str], str]] = [
+    (re.compile(r"^ej\s+tjänstgörande\s+ersättare"), "ersättare"),
+    (re.compile(r"^tjänstgörande\s+ersättare"), "tjänstgörande ersättare"),
+    (re.compile(r"^ersättare"), "ersättare"),
+    (re.compile(r"^(ledamöter|ordinarie\s+ledamöter)"), "ledamot"),
+]
+
+
+def section_role(label: str) -> str | None:
+    """'Tjänstgörande ersättare' -> 'tjänstgörande ersättare'; 'Närvarande' -> None."""
+    return next((role for pattern, role in _SECTION_ROLES if pattern.match(label)), None)
+
 
 _FILE_NAME = re.compile(
     r"(?:^|,\s*)(?:\d{1,3}\)\s*)?([^,:]*?\.(?:pdf|docx?|xlsx?|pptx?|odt|rtf|txt|jpe?g|png|msg))"
@@ -484,7 +502,8 @@ class _HeaderReader:
         if attendance and attendance != "absent" and _REMOTE_NOTE.search(text):
             attendance = "remote"
             text = _REMOTE_NOTE.sub(" ", text).strip()
-        roles = (column_role,) if column_role else ()
+        role = column_role or section_role(label)
+        roles = (role,) if role else ()
         self.found.attendee_lines.append(AttendeeLine(text, attendance, label, where, roles))
 
 

@@ -139,10 +139,54 @@ def test_association_minutes_inline_labels(nlp):
     rows = extract_tables(doc, "doc_brf", nlp)
     att = {a["name"]: a["attendance"] for a in rows["attendees"]}
     assert att == {
-        "Anna Lind": "present", "Erik Ström": "present", "Sara Öberg": "present",
+        "Anna Lind": "present",
+        "Erik Ström": "present",
+        "Sara Öberg": "present",
         "Per Holm": "absent",
     }
     assert [(d["item_number"], d["text"]) for d in rows["decisions"]] == [
         ("2", "Styrelsen beslutar att anta budgeten.")
     ]
     assert rows["meetings"][0]["start_time"] == "19:00"
+
+
+def test_kommunstyrelse_header_with_parties_and_substitutes(nlp):
+    doc = Document(
+        "ks.docx",
+        "docx",
+        [
+            Block(BlockKind.HEADING, "Kommunstyrelsen", level=1),
+            para("Plats och tid: Kommunhuset, Nordmaling 2015-11-10 kl. 13.00-16.30"),
+            para("Beslutande", bold=True),
+            para("Anna Berg (S), ordförande"),
+            para("Olle Ek (c)"),
+            para("Tjänstgörande ersättare", bold=True),
+            para("Karin Lund (M)"),
+            para("Ersättare", bold=True),
+            para("Per Holm (KD)"),
+            para("Övriga närvarande", bold=True),
+            para("Eva Strand, ekonomichef"),
+            para("Utses att justera", bold=True),
+            para("Olle Ek"),
+            para("§ 170 Budget 2016", bold=True),
+            para("Kommunstyrelsens beslut", bold=True),
+            para("Kommunstyrelsen godkänner budgeten."),
+        ],
+    )
+    rows = extract_tables(doc, "doc_ks", nlp)
+    meeting = rows["meetings"][0]
+    assert meeting["location"] == "Kommunhuset, Nordmaling"
+    assert meeting["date"] == dt.date(2015, 11, 10)
+    assert (meeting["start_time"], meeting["end_time"]) == ("13:00", "16:30")
+    assert meeting["body"] == "Kommunstyrelsen"
+    people = {a["name"]: (a["party"], a["roles"], a["attendance"]) for a in rows["attendees"]}
+    assert people == {
+        "Anna Berg": ("S", ["ordförande"], "present"),
+        "Olle Ek": ("C", ["justerare"], "present"),
+        "Karin Lund": ("M", ["tjänstgörande ersättare"], "present"),
+        "Per Holm": ("KD", ["ersättare"], "present"),
+        "Eva Strand": (None, ["ekonomichef"], "present"),
+    }
+    assert [(d["item_number"], d["decision_type"]) for d in rows["decisions"]] == [
+        ("170", "approve")
+    ]

@@ -100,7 +100,17 @@ class PersonRecognizer:
 
     def __call__(self, doc: Doc) -> Doc:
         known = {n.casefold() for n in doc.user_data.get("known_names", ())}
-        taken = {i for ent in doc.ents for i in range(ent.start, ent.end)}
+        # A one-word place right after a first name is a surname: "Anna Berg", "Karin Lund".
+        surnames = {
+            ent.start
+            for ent in doc.ents
+            if ent.label_ == "LOC"
+            and len(ent) == 1
+            and ent.start > 0
+            and _NAME.match(ent.text)
+            and _is_first_name(doc[ent.start - 1].text, known)
+        }
+        taken = {i for ent in doc.ents for i in range(ent.start, ent.end)} - surnames
         spans: list[Span] = []
         i = 0
         while i < len(doc):
@@ -114,7 +124,10 @@ class PersonRecognizer:
                 i = j
             else:
                 i += 1
-        doc.ents = list(doc.ents) + filter_spans(spans)
+        persons = filter_spans(spans)
+        claimed = {i for span in persons for i in range(span.start, span.end)}
+        kept = [e for e in doc.ents if not claimed & set(range(e.start, e.end))]
+        doc.ents = kept + persons
         return doc
 
     @staticmethod
