@@ -26,6 +26,7 @@ from pipeline.normalize.names import (
     given_name_first,
     lists_surname_first,
 )
+from pipeline.proceedings import read_statements, read_votes
 from pipeline.reference import fold
 from pipeline.structure import (
     AttendeeLine,
@@ -60,8 +61,26 @@ def extract_tables(
     for row in attendees:
         row["name"] = row.pop("_person").name
         row["person_id"] = person_id(row["name"])
+        if replaced := row.pop("_replaces", None):
+            row["replaces"] = replaced.name
+            row["replaces_person_id"] = person_id(replaced.name)
+    first_names = {row["name"].split()[0] for row in attendees if row["name"]}
+
+    def resolve(raw: str) -> tuple[str, str]:
+        person = people.resolve(raw) or people.add(raw, "mention")
+        return person.name, person_id(person.name)
+
+    def tag_text(text: str) -> Doc:
+        return tag(nlp, text, date, known_names=first_names)
+
+    votes, vote_records = read_votes(found.items, meeting_id, resolve)
+    reservations, recusals = read_statements(found.items, meeting_id, tag_text, resolve)
 
     return {
+        "votes": votes,
+        "vote_records": vote_records,
+        "reservations": reservations,
+        "recusals": recusals,
         "meetings": [_meeting_row(found, meeting_id, document_id, date)],
         "attendees": attendees,
         "agenda_items": [
@@ -215,7 +234,10 @@ def _attendees(
     flip = lists_surname_first([p.text for _, doc in tagged for p, _ in _person_segments(doc)])
     for line, doc in tagged:
         source = "attendance" if line.attendance else "participants"
+        substitution = _SUBSTITUTION.search(line.text)
         for person_span, ents in _person_segments(doc):
+            if substitution and person_span.start_char >= substitution.start():
+                continue  # the member replaced, named after "ersätter": not an attendee here
             person = people.add(given_name_first(person_span.text, flip), source)
             roles = {e.ent_id_ for e in ents if e.label_ == "ROLE"} | set(line.roles)
             places = [e for e in ents if e.label_ == "LOC"]
@@ -226,6 +248,10 @@ def _attendees(
             if places and row["municipality"] is None:
                 _set_municipality(row, places[0].ent_id_, "stated")
             row["party"] = row["party"] or party_after(line.text, person_span.end_char)
+            if substitution:
+                replaced = _PARTY.sub("", substitution.group("replaced")).strip(" ,")
+                row["_replaces"] = people.resolve(replaced) or people.add(replaced, "mention")
+                row["items_raw"] = substitution.group("items")
     for role_line in found.role_lines:  # "Utses att justera: X" gives X a role
         doc = tag(nlp, role_line.text, names_first=True)
         for person_span, _ in _person_segments(doc):
@@ -240,6 +266,12 @@ def _attendees(
     return list(rows.values())
 
 
+# "Karin Lund (M) ersätter Olle Ek (C) §§ 170, 172–184", "tjänstgörande ersättare för Olle Ek"
+_SUBSTITUTION = re.compile(
+    r"\b(?:ersätter|ersättare\s+för|i\s+stället\s+för)\s+(?P<replaced>[^§]+?)"
+    r"\s*(?P<items>§§?\s*[\d\s,–—-]+(?:\s*(?:och|,)\s*\d+)*)?\s*$",
+    re.I,
+)
 _PARTY = re.compile(r"\s*\(([A-Za-zÅÄÖåäö]{1,3})\)")
 PARTIES = {"S", "M", "C", "V", "KD", "L", "MP", "SD", "FP", "KDS", "NYD", "FI", "PP", "SPI"}
 
@@ -270,6 +302,9 @@ def _attendee_row(
         "municipality_code": None,
         "municipality_source": None,
         "party": None,
+        "replaces": None,
+        "replaces_person_id": None,
+        "items_raw": None,
         **_where(line.where if line else where),
     }
 

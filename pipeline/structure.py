@@ -196,6 +196,10 @@ class RawItem:
     where: Where
     paragraphs: list[str] = field(default_factory=list)
     dnr: str | None = None
+    # Every line of the item with the section it stands under ("omröstning", "beslut", "")
+    # and where: votes, reservations and recusals are read from these.
+    lines: list[tuple[str, str, Where]] = field(default_factory=list)
+    tables: list[tuple[str, Block]] = field(default_factory=list)
 
     @property
     def text(self) -> str:
@@ -525,6 +529,7 @@ class _ItemReader:
         self.mode = "text"  # text | decision | actions
         self.decision: RawDecision | None = None
         self.action: RawAction | None = None  # the action row that may still take a date/name
+        self.section = ""  # the label of the text section being read
 
     @property
     def number(self) -> str:
@@ -536,7 +541,7 @@ class _ItemReader:
             number, title = numbered
             self.item = RawItem(number, title, Where.of(block))
             self.found.items.append(self.item)
-            self.mode = "text"
+            self.mode, self.section = "text", ""
             return
         if not self._section_label(block, label_key(block.text)) and self.item is not None:
             self.mode = "text"
@@ -545,7 +550,7 @@ class _ItemReader:
     def _section_label(self, block: Block, key: str) -> bool:
         """Switch mode on a section label (BESLUT, ÅTGÄRDER, Förslag till beslut, ...)."""
         if key in _DECISION_LABELS or _OWN_DECISION.match(key):
-            self.mode = "decision"
+            self.mode, self.section = "decision", "beslut"
             self.decision = RawDecision(self.number, [], Where.of(block))
             self.found.decisions.append(self.decision)
         elif key in _ACTION_LABELS:
@@ -554,7 +559,7 @@ class _ItemReader:
             pass  # the broken table form: column titles as headings
         elif key in _TEXT_SECTION_LABELS or _PROPOSAL_LABEL.match(key):
             # a proposal or the case description: never part of a decision
-            self.mode = "text"
+            self.mode, self.section = "text", key
             if self.item is not None:
                 self.item.paragraphs.append(block.text)
         else:
@@ -563,6 +568,8 @@ class _ItemReader:
 
     def table(self, block: Block) -> None:
         columns = _action_columns(block)
+        if columns is None and self.item is not None:
+            self.item.tables.append((self.section, block))
         if columns is None:
             self._text(block, "\n".join(" | ".join(c.text for c in r) for r in block.rows))
             return
@@ -598,6 +605,8 @@ class _ItemReader:
             self.mode = "text"
         if self.mode == "decision" and self.decision is not None:
             self.decision.paragraphs.append(text)
+            if self.item is not None:
+                self.item.lines.append(("beslut", text, Where.of(block)))
             return
         self._text(block, text)
 
@@ -635,6 +644,7 @@ class _ItemReader:
                 self.found.attachments.append(RawAttachment(self.number, name, Where.of(block)))
             return
         self.item.paragraphs.append(text)
+        self.item.lines.append((self.section, text, Where.of(block)))
 
 
 _INLINE_DECISION = re.compile(r"^(?:[\wåäöÅÄÖ-]+s\s+)?beslut\s*:\s*(\S.{2,})$", re.I | re.S)

@@ -190,3 +190,63 @@ def test_kommunstyrelse_header_with_parties_and_substitutes(nlp):
     assert [(d["item_number"], d["decision_type"]) for d in rows["decisions"]] == [
         ("170", "approve")
     ]
+
+
+def test_votes_reservations_recusals_and_substitutes(nlp):
+    doc = Document(
+        "ks2.docx",
+        "docx",
+        [
+            Block(BlockKind.HEADING, "Kommunstyrelsen", level=1),
+            para("Tid och plats: 2015-11-10 kl. 13.00, Kommunhuset"),
+            para("Beslutande", bold=True),
+            para("Anna Berg (S), ordförande"),
+            para("Olle Ek (C)"),
+            para("Sara Öberg (M)"),
+            para("Tjänstgörande ersättare", bold=True),
+            para("Karin Lund (M) ersätter Per Holm (M) §§ 170–172"),
+            para("§ 170 Detaljplan för Kvarnen", bold=True),
+            para("Jäv", bold=True),
+            para("Olle Ek (C) anmäler jäv och deltar inte i handläggningen."),
+            para("Omröstning", bold=True),
+            para(
+                "Omröstning begärs. Med 7 ja-röster mot 4 nej-röster och 2 som avstår "
+                "bifaller kommunstyrelsen förslaget."
+            ),
+            para("Kommunstyrelsens beslut", bold=True),
+            para("Kommunstyrelsen antar detaljplanen."),
+            para("Reservation", bold=True),
+            para("Sara Öberg (M) reserverar sig mot beslutet till förmån för eget yrkande."),
+            para("§ 171 Val av ombud", bold=True),
+            table(
+                ("Ledamot", "Ja", "Nej", "Avstår"),
+                ("Anna Berg (S)", "X", "", ""),
+                ("Sara Öberg (M)", "", "X", ""),
+                ("Karin Lund (M)", "", "", "X"),
+            ),
+            para("Beslut: Kommunstyrelsen väljer Anna Berg till ombud."),
+        ],
+    )
+    rows = extract_tables(doc, "doc_ks2", nlp)
+    karin = next(a for a in rows["attendees"] if a["name"] == "Karin Lund")
+    assert (karin["replaces"], karin["items_raw"], karin["roles"]) == (
+        "Per Holm",
+        "§§ 170–172",
+        ["tjänstgörande ersättare"],
+    )
+    assert "Per Holm" not in {a["name"] for a in rows["attendees"]}
+    assert [(r["item_number"], r["name"]) for r in rows["recusals"]] == [("170", "Olle Ek")]
+    assert [(r["item_number"], r["name"], r["party"]) for r in rows["reservations"]] == [
+        ("170", "Sara Öberg", "M")
+    ]
+    votes = [(v["item_number"], v["yes"], v["no"], v["abstain"]) for v in rows["votes"]]
+    assert votes == [("170", 7, 4, 2), ("171", 1, 1, 1)]
+    assert [(r["name"], r["vote"]) for r in rows["vote_records"]] == [
+        ("Anna Berg", "ja"),
+        ("Sara Öberg", "nej"),
+        ("Karin Lund", "avstår"),
+    ]
+    assert [(d["item_number"], d["text"]) for d in rows["decisions"]] == [
+        ("170", "Kommunstyrelsen antar detaljplanen."),
+        ("171", "Kommunstyrelsen väljer Anna Berg till ombud."),
+    ]
