@@ -381,7 +381,7 @@ def serve_command(
     Examples:
       protokoll run data/raw && protokoll serve   # then open http://127.0.0.1:8001/
       protokoll serve -o out/ --port 8080
-      protokoll serve --db data/minutes.db        # build the database elsewhere
+      protokoll serve -o /archive/tables --db data/processed/archive.db   # read-only OUTDIR
     """
     from click.core import ParameterSource
 
