@@ -12,9 +12,11 @@ from pipeline.cli import main
 from pipeline.evaluate import evaluate
 
 
-def test_gold_scores_perfect_on_the_sample(sample_run):
+def test_gold_scores_perfect_on_the_sample(sample_run, tmp_path):
     _, _, out = sample_run
-    result = evaluate(GOLD, out)
+    for name in ("kommunchefsmote_2016-03-16.rym.md", "kommunchefsmote_2016-03-16.docx"):
+        shutil.copy(GOLD / f"{name}.gold.json", tmp_path)
+    result = evaluate(tmp_path, out)
     assert result.missing_documents == []
     assert set(result.per_document) == {
         "kommunchefsmote_2016-03-16.rym.md",
