@@ -11,10 +11,12 @@ municipalities inside that text are tagged by the NLP stage and normalized after
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 import unicodedata
 from dataclasses import dataclass, field
 
+from pipeline import reference
 from pipeline.model import Block, BlockKind, Document
 from pipeline.normalize.dates import find_dates, find_time_range, parse_date
 
@@ -119,6 +121,14 @@ _FILE_NAME = re.compile(
 _PERSON_LINE = re.compile(r"^[-–•*]?\s*[A-ZÅÄÖÉÜ][\w'’.-]*(?:\s+[A-ZÅÄÖÉÜ][\w'’.-]*)+\s*(?:$|[,(])")
 
 
+_ANY_YEAR = dt.date(2000, 1, 1)
+
+
+def is_date_line(text: str) -> bool:
+    """A short line that is just a date, with or without a year ('15 november', '2016-03-22')."""
+    return len(text) <= 40 and parse_date(text, _ANY_YEAR) is not None
+
+
 def label_key(text: str) -> str:
     """Case- and punctuation-folded form of a label: '*Anmäld frånvaro:*' -> 'anmäld frånvaro'."""
     text = unicodedata.normalize("NFC", text).strip().strip(":*_ ").strip()
@@ -151,6 +161,7 @@ class AttendeeLine:
     label: str
     where: Where
     roles: tuple[str, ...] = ()  # roles the layout gives: a column "ersättare", a label
+    organisation: str | None = None  # an "Organisation" column of an attendance table
 
 
 @dataclass
@@ -336,10 +347,33 @@ _COLUMN_ROLES = {
 }
 _CHECKBOX = re.compile(r"^\[\s*([xX✓✔☒]?)\s*\]\s*(.+)$|^([☒☑✓✔☐])\s*(.+)$")
 _REMOTE_NOTE = re.compile(
-    r"\s*\((?:på\s+)?(?:distans|telefon|digitalt|via\s+\w+|"
-    r"deltar\s+på\s+distans)\)\s*",
+    r"\s*\((?:deltar\s+)?(?:på\s+)?(?:distans|telefon|digitalt|via\s+\w+)\)\s*"
+    r"|,?\s*\bdeltar\s+(?:på\s+distans|digitalt|via\s+\w+|per\s+telefon)\s*$",
     re.I,
 )
+_ROSTER_COLUMNS = {
+    **dict.fromkeys(["namn", "name", "ledamot", "deltagare", "person"], "name"),
+    **dict.fromkeys(["funktion", "roll", "titel", "befattning", "uppdrag", "roll/titel"], "role"),
+    **dict.fromkeys(
+        ["organisation", "kommun", "representerar", "förvaltning", "företräder", "verksamhet"],
+        "org",
+    ),
+    **dict.fromkeys(["närvaro", "närvarande", "deltog", "status"], "presence"),
+    "parti": "party",
+}
+_PRESENCE_VALUES = [
+    (re.compile(r"distans|digitalt|teams|skype|zoom|telefon|länk|video"), "remote"),
+    (re.compile(r"frånvar|förhinder|^nej$|ej närvarande|^-$|anmält"), "absent"),
+    (re.compile(r"närvar|^ja$|^x$|deltog|på plats"), "present"),
+]
+
+
+def role_name(text: str) -> str:
+    """A role as the vocabulary writes it: 'Vice ordförande' -> 'vice ordförande'."""
+    key = " ".join(text.split()).strip(" .()").casefold()
+    return reference.roles().get(key, key)
+
+
 _LABEL_SPLIT = re.compile(r"^(?P<label>[^:\t]{2,40}?)\s*(?::\s*|\t+\s*|\s{2,})(?P<value>.*)$")
 
 
@@ -397,6 +431,8 @@ class _HeaderReader:
                         self.line(line.strip(), Where.of(block))
 
     def _table(self, block: Block) -> None:
+        if self._roster(block):
+            return
         column_roles: list[str | None] = []
         for r, row in enumerate(block.rows):
             cells = [c.text.strip() for c in row]
@@ -415,6 +451,31 @@ class _HeaderReader:
                 for line in cell.split("\n"):
                     if line.strip():
                         self.line(line.strip(), where, role)
+
+    def _roster(self, block: Block) -> bool:
+        """An attendance table: 'Namn | Funktion | Organisation | Närvaro' (any order)."""
+        header = [_ROSTER_COLUMNS.get(label_key(c.text)) for c in block.rows[0]]
+        if "name" not in header or not {"presence", "role", "org"} & set(header):
+            return False
+        for r, row in enumerate(block.rows[1:], start=1):
+            cell = {kind: c.text.strip() for kind, c in zip(header, row, strict=False) if kind}
+            if not cell.get("name"):
+                continue
+            presence = label_key(cell.get("presence", ""))
+            attendance = next(
+                (a for pattern, a in _PRESENCE_VALUES if pattern.search(presence)),
+                self.section[1] if self.section else "present",
+            )
+            name = cell["name"] + (f" ({cell['party']})" if cell.get("party") else "")
+            roles = tuple(role_name(r) for r in re.split(r",|\boch\b", cell.get("role", "")))
+            self.found.attendee_lines.append(
+                AttendeeLine(
+                    name, attendance, "närvaro", Where.of(block, r),
+                    tuple(r for r in roles if r), cell.get("org") or None,
+                )
+            )
+        self.section = None
+        return True
 
     def line(self, text: str, where: Where, column_role: str | None = None) -> None:
         found = self.found
@@ -573,15 +634,18 @@ class _ItemReader:
         if columns is None:
             self._text(block, "\n".join(" | ".join(c.text for c in r) for r in block.rows))
             return
-        task_col, due_col, who_col = columns
         for r, row in enumerate(block.rows[1:], start=1):
             cells = [c.text.strip() for c in row]
-            task = cells[task_col] if task_col < len(cells) else ""
-            due = cells[due_col] if due_col is not None and due_col < len(cells) else ""
-            who = cells[who_col] if who_col is not None and who_col < len(cells) else ""
+
+            def cell(i: int | None, cells: list[str] = cells) -> str:
+                return cells[i] if i is not None and i < len(cells) else ""
+
+            task, due, who = cell(columns.task), cell(columns.due), cell(columns.who)
+            # An action list at the end of the minutes names the point each row belongs to.
+            item = re.sub(r"^§\s*|[.)]$", "", cell(columns.item)) or self.number
             if task or due or who:
                 self.found.actions.append(
-                    RawAction(self.number, task, due or None, who or None, Where.of(block, r))
+                    RawAction(item, task, due or None, who or None, Where.of(block, r))
                 )
         self.mode = "actions"  # italic task lines may continue the table
         self.action = None
@@ -621,8 +685,7 @@ class _ItemReader:
         if (
             self.action.due_raw is None
             and self.action.responsible_raw is None
-            and len(text) <= 40
-            and parse_date(text) is not None
+            and is_date_line(text)
         ):
             self.action.due_raw = text
             return True
@@ -669,20 +732,40 @@ def _read_items(blocks: list[Block], found: MeetingStructure) -> None:
             found.next_meeting_raw = "\n".join(item.paragraphs)
 
 
-def _action_columns(block: Block) -> tuple[int, int | None, int | None] | None:
-    """Column indexes (task, due, responsible) when the table's first row titles an action list."""
+_TASK_COLUMNS = {"åtgärder", "åtgärd", "åtgärdslista", "uppdrag", "att göra", "uppgift", "uppgifter"}
+_DUE_COLUMNS = {
+    "slutdatum", "datum", "klart", "klart senast", "deadline", "när", "återrapport",
+    "klart när", "senast", "tidplan",
+}
+_WHO_COLUMNS = {"ansvarig", "ansvar", "föredragande/ansvar", "vem", "ansvariga"}
+_ITEM_COLUMNS = {"punkt", "nr", "§", "ärende", "p"}
+
+
+@dataclass(frozen=True)
+class ActionColumns:
+    """Where an action table keeps the task, due date, responsible and item reference."""
+
+    task: int
+    due: int | None
+    who: int | None
+    item: int | None
+
+
+def _action_columns(block: Block) -> ActionColumns | None:
+    """The columns, when the table's first row titles an action list (in any order/naming)."""
     if not block.rows:
         return None
     header = [label_key(c.text) for c in block.rows[0]]
-    task = next((i for i, h in enumerate(header) if h in _ACTION_LABELS), None)
+
+    def find(names: set[str]) -> int | None:
+        return next((i for i, h in enumerate(header) if h in names), None)
+
+    task, due, who = find(_TASK_COLUMNS), find(_DUE_COLUMNS), find(_WHO_COLUMNS)
+    if task is None and "vad" in header and due is not None:
+        task = header.index("vad")  # "Vad | Vem | När"
     if task is None:
         return None
-    due = next(
-        (i for i, h in enumerate(header) if h in {"slutdatum", "datum", "klart", "klart senast"}),
-        None,
-    )
-    who = next((i for i, h in enumerate(header) if h in {"ansvarig", "ansvar"}), None)
-    return task, due, who
+    return ActionColumns(task, due, who, find(_ITEM_COLUMNS))
 
 
 def attachment_names(text: str) -> list[str]:
