@@ -34,6 +34,7 @@ from pipeline.structure import (
     RawAction,
     Where,
     find_structure,
+    role_name,
 )
 
 Rows = list[dict]
@@ -235,11 +236,16 @@ def _attendees(
     for line, doc in tagged:
         source = "attendance" if line.attendance else "participants"
         substitution = _SUBSTITUTION.search(line.text)
-        for person_span, ents in _person_segments(doc):
+        segments = _person_segments(doc)
+        for person_span, ents in segments:
             if substitution and person_span.start_char >= substitution.start():
                 continue  # the member replaced, named after "ersätter": not an attendee here
             person = people.add(given_name_first(person_span.text, flip), source)
-            roles = {e.ent_id_ for e in ents if e.label_ == "ROLE"} | set(line.roles)
+            roles = {e.ent_id_ for e in ents if e.label_ == "ROLE"}
+            if len(segments) == 1:
+                roles |= _titles(doc, person_span, substitution)
+            # A role written next to the name replaces the one the section gives.
+            roles = roles or set(line.roles)
             places = [e for e in ents if e.label_ == "LOC"]
             row = rows.get(id(person))
             if row is None:
@@ -247,6 +253,8 @@ def _attendees(
             row["roles"] = sorted(set(row["roles"]) | roles)
             if places and row["municipality"] is None:
                 _set_municipality(row, places[0].ent_id_, "stated")
+            elif line.organisation and row["municipality"] is None:
+                _set_organisation(row, line.organisation)
             row["party"] = row["party"] or party_after(line.text, person_span.end_char)
             if substitution:
                 replaced = _PARTY.sub("", substitution.group("replaced")).strip(" ,")
@@ -307,6 +315,44 @@ def _attendee_row(
         "items_raw": None,
         **_where(line.where if line else where),
     }
+
+
+_TITLE_CHUNK = re.compile(r"[,;]|\((?!\w{1,3}\))|\)")
+_CONNECTORS = re.compile(r"^(?:och|samt|&)(?:\s+|$)|\s+(?:och|samt|&)$")
+
+
+def _titles(doc: Doc, person: Span, substitution: re.Match | None) -> set[str]:
+    """Titles written after a person's name that no rule knows: 'Eva Strand, kulturstrateg'.
+
+    The text after the name is cut at commas and parentheses; what is left of a piece once
+    tagged roles, places, organisations and party marks are taken out is a title when it is
+    a few words without digits.
+    """
+    text = doc.text
+    covered = [False] * len(text)
+    for ent in doc.ents:
+        for i in range(ent.start_char, ent.end_char):
+            covered[i] = True
+    end = substitution.start() if substitution else len(text)
+    rest = "".join(" " if covered[i] else ch for i, ch in enumerate(text) if i < end)
+    rest = _PARTY.sub(lambda m: " " * len(m.group(0)), rest)
+    titles = set()
+    for piece in _TITLE_CHUNK.split(rest[person.end_char :]):
+        piece = _CONNECTORS.sub("", " ".join(piece.split()).strip(" .:-–"))
+        piece = re.sub(r"^\(?[A-Za-zÅÄÖåäö]{1,3}\)$", "", piece)  # a party mark
+        if piece and len(piece.split()) <= 4 and not re.search(r"[\d§]", piece):
+            if piece[:1].isupper() and len(piece.split()) > 1:
+                continue  # "Umeå Universitet": an organisation, not a title
+            titles.add(role_name(piece))
+    return titles
+
+
+def _set_organisation(row: dict, organisation: str) -> None:
+    """An 'Organisation' column: a municipality in official form, anything else as written."""
+    if municipality := reference.find_municipality(organisation):
+        _set_municipality(row, municipality.code, "stated")
+    else:
+        row["municipality"], row["municipality_source"] = organisation, "stated"
 
 
 def _set_municipality(row: dict, code: str, source: str) -> None:
