@@ -82,7 +82,7 @@ def extract_tables(
         "vote_records": vote_records,
         "reservations": reservations,
         "recusals": recusals,
-        "meetings": [_meeting_row(found, meeting_id, document_id, date)],
+        "meetings": [_meeting_row(found, meeting_id, document_id, date, document, nlp)],
         "attendees": attendees,
         "agenda_items": [
             {
@@ -160,10 +160,20 @@ def _meeting_date(found: MeetingStructure) -> dt.date | None:
 
 
 def _meeting_row(
-    found: MeetingStructure, meeting_id: str, document_id: str, date: dt.date | None
+    found: MeetingStructure,
+    meeting_id: str,
+    document_id: str,
+    date: dt.date | None,
+    document: Document,
+    nlp: Language,
 ) -> dict:
     start, end = find_time_range(found.time_raw or "")
     title, organization = _title_and_organization(found.title)
+    if organization is None:
+        page_header = document.metadata.get("page_header", "")
+        organization = _named_organization(
+            nlp, [page_header, found.title or "", *found.header_notes]
+        )
     next_date = None
     if found.next_meeting_raw and date:
         mentions = find_dates(found.next_meeting_raw, date)
@@ -197,6 +207,17 @@ def _title_and_organization(title: str | None) -> tuple[str | None, str | None]:
     if municipality := reference.find_municipality(organization):
         organization = municipality.official_name
     return ", ".join(parts[:-1]), organization
+
+
+def _named_organization(nlp: Language, texts: list[str]) -> str | None:
+    """The first municipality or region named in the header texts, in its official form."""
+    for text in texts:
+        for ent in tag(nlp, text).ents if text else ():
+            if ent.label_ == "LOC" and ent.ent_id_ in reference.municipalities():
+                return reference.municipalities()[ent.ent_id_].official_name
+            if ent.label_ == "ORG" and ent.ent_id_.startswith("region:"):
+                return ent.text
+    return None
 
 
 def _body(found: MeetingStructure) -> str | None:

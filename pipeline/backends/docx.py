@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import re
 import zipfile
+import zlib
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field, replace
 from pathlib import Path
@@ -24,6 +25,7 @@ from docx.opc.exceptions import PackageNotFoundError
 from docx.table import Table, _Row
 from lxml import etree
 
+from pipeline import limits
 from pipeline.errors import DocumentError
 from pipeline.model import Block, BlockKind, Cell, Document, Provenance, Span, Style
 
@@ -66,7 +68,13 @@ def read(path: Path) -> Document:
     """Read a .docx file into a :class:`Document`; broken files raise :class:`DocumentError`."""
     word = _open(path)
     reader = _BodyReader(word)
-    blocks = list(reader.blocks())
+    blocks = []
+    chars = 0
+    for block in reader.blocks():
+        chars += len(block.text)
+        limits.check_chars(chars, path)
+        blocks.append(block)
+    limits.check_pages(reader.pages.page, path)
     return Document(
         source_path=str(path),
         format=FORMAT,
@@ -112,19 +120,71 @@ def _check_zip(path: Path) -> None:
         if magic.startswith(b"PK"):
             raise DocumentError("not a valid .docx: the zip archive is truncated or damaged")
         raise DocumentError("not a valid .docx: file is not a zip archive")
+    limits.check_zip(path)  # sizes and ratios, before anything is inflated
     try:
         with zipfile.ZipFile(path) as archive:
+            _refuse_dtd(archive)
             bad = archive.testzip()
-    except (zipfile.BadZipFile, OSError, EOFError) as exc:
+    except (zipfile.BadZipFile, OSError, EOFError, zlib.error) as exc:
         raise DocumentError(f"not a valid .docx: the zip archive is damaged ({exc})") from None
+    except (NotImplementedError, RuntimeError) as exc:  # encrypted or unknown compression
+        raise DocumentError(f"not a valid .docx: cannot unpack the zip archive ({exc})") from None
     if bad is not None:
         raise DocumentError(f"not a valid .docx: the zip archive is damaged (bad data in {bad})")
 
 
+_XML_PROLOG_BYTES = 64 * 1024
+_ELEMENT_START = re.compile(r"<[^?!\s]")
+
+
+def _refuse_dtd(archive: zipfile.ZipFile) -> None:
+    """Refuse a package whose XML parts declare a DTD, before python-docx parses them.
+
+    Word never writes a ``<!DOCTYPE>`` (the Open Packaging Conventions forbid DTDs); one in
+    a .docx can only declare entities: external ones (XXE: ``file:///etc/passwd``, a URL)
+    or nested expansions (billion laughs). python-docx's parser already neither resolves
+    entities nor loads DTDs nor touches the network (``resolve_entities=False``, lxml's
+    ``no_network`` default; tested); this check makes such a file a clear ``failed`` row
+    instead of a document with holes in its text.
+    """
+    for info in archive.infolist():
+        if not info.filename.lower().endswith((".xml", ".rels")) or info.file_size == 0:
+            continue
+        with archive.open(info) as member:
+            head = member.read(_XML_PROLOG_BYTES)
+        text = head.decode(_xml_encoding(head), "ignore")
+        element = _ELEMENT_START.search(text)
+        prolog = text[: element.start()] if element else text
+        if "<!DOCTYPE" in prolog or "<!ENTITY" in prolog:
+            raise DocumentError(
+                f"not a valid .docx: {info.filename} declares a DTD (<!DOCTYPE>), which Word "
+                "never writes; refused unread (XML entities: an external-entity or "
+                "entity-expansion attack)"
+            )
+
+
+def _xml_encoding(head: bytes) -> str:
+    if head.startswith((b"\xff\xfe", b"\xfe\xff")):
+        return "utf-16"
+    if head[:1] == b"\x00":
+        return "utf-16-be"
+    return "utf-16-le" if head[1:2] == b"\x00" else "utf-8"
+
+
 def _metadata(word: docx.document.Document) -> dict[str, str]:
     props = word.core_properties
-    found = {"title": props.title, "author": props.author}
+    found = {"title": props.title, "author": props.author, "page_header": _page_header(word)}
     return {key: value.strip() for key, value in found.items() if value and value.strip()}
+
+
+def _page_header(word: docx.document.Document) -> str:
+    """The first section's page header text: kept out of the body, but it often names the
+    organisation ("Vännäs kommun – Folkhälsorådet"), so downstream may read it as metadata."""
+    try:
+        header = word.sections[0].header
+        return "\n".join(p.text for p in header.paragraphs if p.text.strip())
+    except (IndexError, KeyError, AttributeError, ValueError):
+        return ""
 
 
 # -- styles ----------------------------------------------------------------------------------
