@@ -18,8 +18,10 @@ from pipeline import reference
 from pipeline.ids import stable_id
 from pipeline.model import Document
 from pipeline.nlp import load_nlp, tag
+from pipeline.nlp.mentions import find_mentions
 from pipeline.normalize.dates import find_dates, find_time_range, parse_date
 from pipeline.normalize.decision_types import decision_type
+from pipeline.normalize.diacritics import add_restored_columns
 from pipeline.normalize.names import (
     Person,
     PersonIndex,
@@ -53,7 +55,7 @@ def extract_tables(
     nlp = nlp or load_nlp()
     found = find_structure(document)
     meeting_id = stable_id("m", document_id, "1")
-    date = _meeting_date(found)
+    date = _meeting_date(found, document.metadata.get("page_header", ""))
     people = PersonIndex()
 
     attendees = _attendees(found, nlp, people, meeting_id)
@@ -77,7 +79,7 @@ def extract_tables(
     votes, vote_records = read_votes(found.items, meeting_id, resolve)
     reservations, recusals = read_statements(found.items, meeting_id, tag_text, resolve)
 
-    return {
+    tables = {
         "votes": votes,
         "vote_records": vote_records,
         "reservations": reservations,
@@ -120,6 +122,10 @@ def extract_tables(
             for a in found.attachments
         ],
     }
+    # NLP stage on the running text (issue 5): mentions (trained NER), restored å/ä/ö
+    tables["mentions"] = find_mentions(nlp, tables, date, first_names, people, person_id)
+    add_restored_columns(tables)
+    return tables
 
 
 def person_id(name: str) -> str:
@@ -152,8 +158,9 @@ def _numbered(id_column: str, prefix: str, meeting_id: str, rows: Iterable[dict]
 # --- meeting header -------------------------------------------------------------------------
 
 
-def _meeting_date(found: MeetingStructure) -> dt.date | None:
-    for text in (found.date_raw, found.title, *found.header_notes):
+def _meeting_date(found: MeetingStructure, page_header: str) -> dt.date | None:
+    """The header's date line; else a date in the title, page header or header notes."""
+    for text in (found.date_raw, found.title, page_header, *found.header_notes):
         if text and (mention := parse_date(text) or next(iter(find_dates(text)), None)):
             return mention.first
     return None
@@ -184,7 +191,7 @@ def _meeting_row(
         "document_id": document_id,
         "title": title,
         "organization": organization,
-        "body": found.body or _body(found) or title,
+        "body": found.body or _title_body(title) or _body(found) or title,
         "date": date,
         "date_raw": found.date_raw,
         "start_time": start.strftime("%H:%M") if start else None,
@@ -209,14 +216,35 @@ def _title_and_organization(title: str | None) -> tuple[str | None, str | None]:
     return ", ".join(parts[:-1]), organization
 
 
+def _lower_if_shouting(line: str) -> str:
+    return line.lower() if sum(c.isupper() for c in line) > sum(c.islower() for c in line) else line
+
+
 def _named_organization(nlp: Language, texts: list[str]) -> str | None:
     """The first municipality or region named in the header texts, in its official form."""
     for text in texts:
+        # "VINDELNS KOMMUN" in a page header: the lower-case forms are in the patterns
+        text = "\n".join(_lower_if_shouting(line) for line in text.split("\n"))
         for ent in tag(nlp, text).ents if text else ():
             if ent.label_ == "LOC" and ent.ent_id_ in reference.municipalities():
                 return reference.municipalities()[ent.ent_id_].official_name
             if ent.label_ == "ORG" and ent.ent_id_.startswith("region:"):
-                return ent.text
+                code = ent.ent_id_.removeprefix("region:")
+                return next((r["name"] for r in reference.regions() if r["code"] == code), ent.text)
+    return None
+
+
+_BODY_WORD = re.compile(
+    r"(nämnd|nämnden|styrelse|styrelsen|utskott|utskottet|råd|rådet|grupp|gruppen|fullmäktige|"
+    r"beredning|beredningen|presidium|presidiet|kommitté|kommittén|stämma|stämman|direktion)$",
+    re.I,
+)
+
+
+def _title_body(title: str | None) -> str | None:
+    """A title that names a body ('Socialnämnden', 'Kommunstyrelsens arbetsutskott') is it."""
+    if title and len(title) <= 60 and _BODY_WORD.search(title.strip()):
+        return title.strip()
     return None
 
 

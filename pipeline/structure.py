@@ -230,6 +230,7 @@ class MeetingStructure:
     attendee_lines: list[AttendeeLine] = field(default_factory=list)
     role_lines: list[RoleLine] = field(default_factory=list)
     header_notes: list[str] = field(default_factory=list)
+    other_fields: list[str] = field(default_factory=list)
     items: list[RawItem] = field(default_factory=list)
     decisions: list[RawDecision] = field(default_factory=list)
     actions: list[RawAction] = field(default_factory=list)
@@ -351,6 +352,7 @@ _REMOTE_NOTE = re.compile(
     r"|,?\s*\bdeltar\s+(?:på\s+distans|digitalt|via\s+\w+|per\s+telefon)\s*$",
     re.I,
 )
+_NOTICE = re.compile(r"^(anslag\s*/\s*bevis|anslagsbevis|bevis om anslag|anslag)$")
 _ROSTER_COLUMNS = {
     **dict.fromkeys(["namn", "name", "ledamot", "deltagare", "person"], "name"),
     **dict.fromkeys(["funktion", "roll", "titel", "befattning", "uppdrag", "roll/titel"], "role"),
@@ -386,9 +388,13 @@ def _header_label(text: str) -> str | None:
     key = label_key(text)
     if key in _HEADER_LABELS:
         return _HEADER_LABELS[key]
-    if len(key) >= 10:
+    if len(key) >= 10:  # fuzzy only where a wrong guess costs little: never for roles
         for label, kind in _HEADER_LABELS.items():
-            if len(label) >= 10 and _edit_distance(key, label) <= 2:
+            if (
+                len(label) >= 10
+                and kind in ("time", "place", "place_time", "body")
+                and _edit_distance(key, label) <= 2
+            ):
                 return kind
     return None
 
@@ -415,9 +421,17 @@ class _HeaderReader:
         self.section: tuple[str, str | None] | None = None  # (label, attendance)
         self.role: str | None = None  # role section: 'justerare', ...
         self.previous_was_time = False
+        self.in_notice = False  # after "ANSLAG/BEVIS": its dates are not the meeting's
 
     def read(self, blocks: list[Block]) -> None:
         for block in blocks:
+            if _NOTICE.match(label_key(block.text)):
+                self.in_notice = True
+                self.section = self.role = None
+                continue
+            if self.in_notice:
+                self._notice(block)
+                continue
             if block.kind == BlockKind.HEADING and self.found.title is None:
                 self.found.title, self.found.title_where = block.display_text, Where.of(block)
             elif block.kind == BlockKind.HEADING and not _attendance_label(block.text)[0]:
@@ -429,6 +443,18 @@ class _HeaderReader:
                 for line in block.display_text.split("\n"):
                     if line.strip():
                         self.line(line.strip(), Where.of(block))
+
+    def _notice(self, block: Block) -> None:
+        """The ANSLAG/BEVIS box: only its 'Sammanträdesdatum' and 'Organ' are the meeting's."""
+        rows = [[c.text for c in r] for r in block.rows] or [[block.text]]
+        for row in rows:
+            label, value = row[0], " ".join(c for c in row[1:] if c)
+            if label_key(label) in ("sammanträdesdatum", "mötesdatum") and value:
+                self.found.date_raw = self.found.date_raw or value
+            elif label_key(label) == "organ" and value:
+                self.found.body = self.found.body or value
+            else:
+                self.found.other_fields.append(" ".join(c for c in row if c))
 
     def _table(self, block: Block) -> None:
         if self._roster(block):
@@ -442,8 +468,17 @@ class _HeaderReader:
                 continue
             where = Where.of(block, r)
             first = next((c for c in cells if c), "")
-            if first and (_header_label(first) or _attendance_label(first)[0]):
-                rest = " ".join(c for c in cells[cells.index(first) + 1 :] if c)
+            kind = _header_label(first) if first else None
+            if first and (_attendance_label(first)[0] or (kind or "").startswith("role:")):
+                # a list under a label: the label opens the section, each value line follows
+                self.line(first, where)
+                for cell in cells[cells.index(first) + 1 :]:
+                    for value in cell.split("\n"):
+                        if value.strip():
+                            self.line(value.strip(), where)
+                continue
+            if kind:
+                rest = " ".join(" ".join(c.split()) for c in cells[cells.index(first) + 1 :] if c)
                 self.line(f"{first}: {rest}" if rest else first, where)
                 continue
             for i, cell in enumerate(cells):
@@ -470,8 +505,12 @@ class _HeaderReader:
             roles = tuple(role_name(r) for r in re.split(r",|\boch\b", cell.get("role", "")))
             self.found.attendee_lines.append(
                 AttendeeLine(
-                    name, attendance, "närvaro", Where.of(block, r),
-                    tuple(r for r in roles if r), cell.get("org") or None,
+                    name,
+                    attendance,
+                    "närvaro",
+                    Where.of(block, r),
+                    tuple(r for r in roles if r),
+                    cell.get("org") or None,
                 )
             )
         self.section = None
@@ -535,7 +574,9 @@ class _HeaderReader:
         elif kind == "body" and value:
             found.body = found.body or value
         elif value:
-            found.header_notes.append(value)
+            # "Justeringens plats och tid", "ANSLAG/BEVIS", "Paragrafer": kept, but apart, so
+            # their dates are never taken for the meeting date
+            found.other_fields.append(value)
 
     def _plain(self, text: str, where: Where, was_time: bool, column_role: str | None) -> None:
         found = self.found
@@ -597,9 +638,16 @@ class _ItemReader:
         return self.item.number if self.item else ""
 
     def heading(self, block: Block) -> None:
+        if sum(ch.isalpha() for ch in block.text) < 4 and not agenda_number(block):
+            return  # OCR noise from initials in a signature box ("VA")
         self.action = None
         if numbered := agenda_number(block):
             number, title = numbered
+            taken = {item.number for item in self.found.items}
+            if number in taken:  # the same number twice: keep both, the second as "2 (2)"
+                number = next(
+                    f"{number} ({k})" for k in range(2, 999) if f"{number} ({k})" not in taken
+                )
             self.item = RawItem(number, title, Where.of(block))
             self.found.items.append(self.item)
             self.mode, self.section = "text", ""
@@ -714,8 +762,13 @@ _INLINE_DECISION = re.compile(r"^(?:[\wåäöÅÄÖ-]+s\s+)?beslut\s*:\s*(\S.{2,
 
 
 def _looks_like_label(block: Block, text: str) -> bool:
-    """A short line that stands as a label: 'Kommunstyrelsens beslut', 'Beslut:' (bold)."""
-    return len(text) <= 60 and (text.endswith(":") or block.is_bold or block.is_italic)
+    """A short line that stands as a label: 'Kommunstyrelsens beslut', 'Beslut:' (bold), or
+    a line that is nothing but a known label ('Beslut' in OCR text, which has no emphasis)."""
+    if len(text) > 60:
+        return False
+    key = label_key(text)
+    known = key in _DECISION_LABELS or key in _TEXT_SECTION_LABELS or key in _ACTION_LABELS
+    return known or text.endswith(":") or block.is_bold or block.is_italic
 
 
 def _read_items(blocks: list[Block], found: MeetingStructure) -> None:
@@ -732,10 +785,26 @@ def _read_items(blocks: list[Block], found: MeetingStructure) -> None:
             found.next_meeting_raw = "\n".join(item.paragraphs)
 
 
-_TASK_COLUMNS = {"åtgärder", "åtgärd", "åtgärdslista", "uppdrag", "att göra", "uppgift", "uppgifter"}
+_TASK_COLUMNS = {
+    "åtgärder",
+    "åtgärd",
+    "åtgärdslista",
+    "uppdrag",
+    "att göra",
+    "uppgift",
+    "uppgifter",
+}
 _DUE_COLUMNS = {
-    "slutdatum", "datum", "klart", "klart senast", "deadline", "när", "återrapport",
-    "klart när", "senast", "tidplan",
+    "slutdatum",
+    "datum",
+    "klart",
+    "klart senast",
+    "deadline",
+    "när",
+    "återrapport",
+    "klart när",
+    "senast",
+    "tidplan",
 }
 _WHO_COLUMNS = {"ansvarig", "ansvar", "föredragande/ansvar", "vem", "ansvariga"}
 _ITEM_COLUMNS = {"punkt", "nr", "§", "ärende", "p"}

@@ -74,9 +74,12 @@ def read(path: Path) -> Document:
 
     ligatures = sum(p.ligatures for p in pages)
     lines_per_page = [_page_lines(p) for p in pages]
+    page_header: list[str] = []
     layout.strip_running_lines(
-        [(p.words, lines) for p, lines in zip(pages, lines_per_page, strict=True)]
+        [(p.words, lines) for p, lines in zip(pages, lines_per_page, strict=True)], page_header
     )
+    if page_header:
+        metadata["page_header"] = "\n".join(page_header)
     stats = layout.document_stats(lines_per_page)
     positioned = []
     for page, lines in zip(pages, lines_per_page, strict=True):

@@ -277,13 +277,17 @@ def _zones(lines: list[Line], height: float) -> tuple[list[Line], list[Line]]:
     return top, bottom
 
 
-def strip_running_lines(pages: list[tuple[PageWords, list[Line]]]) -> int:
+def strip_running_lines(
+    pages: list[tuple[PageWords, list[Line]]], first_header: list[str] | None = None
+) -> int:
     """Remove page headers and footers: lines recurring at the top or bottom of most pages.
 
     Lines are compared with digits masked, so "Sida 3 (9)" and "Sida 4 (9)" are one line,
     and loosely (90 % alike), so an OCRed page's "Välfärdshämnden" still matches the text
     pages' "Välfärdsnämnden"; a line that is nothing but a page number ("1(14 )", "- 3 -")
-    goes too. Returns how many lines were removed; works in place on the line lists.
+    goes too. Returns how many lines were removed; works in place on the line lists. The
+    first page's removed header lines are appended to ``first_header``: they often carry the
+    organisation and the meeting date, which the caller keeps as metadata.
     """
     if len(pages) < 2:
         return 0
@@ -300,6 +304,8 @@ def strip_running_lines(pages: list[tuple[PageWords, list[Line]]]) -> int:
                 ):
                     drop.add(id(ln))
             if drop:
+                if p == 0 and side == 0 and first_header is not None:
+                    first_header += [ln.text for ln in zones[p][side] if id(ln) in drop]
                 lines[:] = [ln for ln in lines if id(ln) not in drop]
                 removed += len(drop)
     return removed
@@ -523,7 +529,7 @@ class _BlockBuilder:
 
     def _emit_gap_table(self, table: _Table) -> None:
         rows = tuple(
-            tuple(Cell(*_compose_words(cell)) for cell in row)
+            tuple(Cell(*_compose_cell(cell)) for cell in row)
             for row in table.rows
             if any(cell for cell in row)
         )
@@ -710,6 +716,34 @@ def _cell_text(
 
 
 # -- text and emphasis -----------------------------------------------------------------------
+
+
+def _compose_cell(words: list[Word]) -> tuple[str, tuple[Span, ...]]:
+    """An unruled cell's text: a line that stops well short of the cell's right edge ends
+    its paragraph ("Johanna Forsberg, socialchef" / "Mikael Strand, sekreterare"), a full
+    line wraps on ("... Jens Nilsson, Ylva" / "Selander"); a lower-case start always wraps."""
+    lines = group_lines(words)
+    if len(lines) < 2:
+        return _compose_words(words)
+    right = max(line.x1 for line in lines)
+    groups: list[list[Line]] = [[lines[0]]]
+    for prev, line in zip(lines, lines[1:], strict=False):
+        full = prev.x1 >= right - 3.0 * max(prev.size, 1.0)
+        if full or line.text[:1].islower() or prev.text.rstrip().endswith((",", "-", "och")):
+            groups[-1].append(line)
+        else:
+            groups.append([line])
+    texts: list[str] = []
+    spans: list[Span] = []
+    pos = 0
+    for group in groups:
+        text, sp = _compose_lines(group)
+        if texts:
+            pos += 1
+        spans.extend(Span(s.start + pos, s.end + pos, s.style) for s in sp)
+        texts.append(text)
+        pos += len(text)
+    return "\n".join(texts), tuple(spans)
 
 
 def _compose_words(words: list[Word]) -> tuple[str, tuple[Span, ...]]:
