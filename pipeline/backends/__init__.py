@@ -11,14 +11,19 @@ from __future__ import annotations
 from collections.abc import Callable
 from pathlib import Path
 
+from pipeline.detect import ENCRYPTED, reject_encrypted
 from pipeline.errors import UnsupportedFormatError
 from pipeline.model import Document
 
-from . import docx, rym
+from . import docx, html, legacy_word, pdf, rym
 
 BACKENDS: dict[str, Callable[[Path], Document]] = {
     rym.FORMAT: rym.read,
     docx.FORMAT: docx.read,
+    html.FORMAT: html.read,
+    pdf.FORMAT: pdf.read,
+    **legacy_word.READERS,  # doc, rtf, odt through LibreOffice
+    **dict.fromkeys(ENCRYPTED, reject_encrypted),  # a clear failed row, not a backend error
 }
 
 
