@@ -247,11 +247,50 @@ def find_structure(document: Document) -> MeetingStructure:
     found = MeetingStructure()
     blocks = [b for b in document.blocks if not _RULE_LINE.match(b.text or "x")]
     first_item = next(
-        (i for i, b in enumerate(blocks) if agenda_number(b) is not None), len(blocks)
+        (
+            i
+            for i, b in enumerate(blocks)
+            if agenda_number(b) is not None or item_table_rows(b) is not None
+        ),
+        len(blocks),
     )
     _HeaderReader(found).read(blocks[:first_item])
-    _read_items(blocks[first_item:], found)
+    signs = any(_paragraph_sign_item(b) for b in blocks)
+    _read_items(blocks[first_item:], found, signs)
     return found
+
+
+def _paragraph_sign_item(block: Block) -> bool:
+    text = block.display_text.strip()
+    return (
+        block.kind != BlockKind.TABLE
+        and bool(_PARAGRAPH_ITEM.match(text))
+        and not ("." * 4 in text and _TOC_LINE.search(text))
+    )
+
+
+def item_table_rows(block: Block) -> list[tuple[str, str, list[str], str]] | None:
+    """Minutes kept as a table 'Punkt | Vad | Ansvar': (number, title, text lines, responsible).
+
+    The first line of the 'Vad' cell is the item's title, the rest its text.
+    """
+    if block.kind != BlockKind.TABLE or len(block.rows) < 2:
+        return None
+    header = [label_key(c.text).replace("\n", "") for c in block.rows[0]]
+    if not header or header[0] not in _ITEM_COLUMNS or "vad" not in header:
+        return None
+    what = header.index("vad")
+    who = next((i for i, h in enumerate(header) if "ansvar" in h), None)
+    rows = []
+    for row in block.rows[1:]:
+        cells = [c.text.strip() for c in row]
+        number = re.sub(r"[.)]$", "", cells[0])
+        lines = cells[what].split("\n") if what < len(cells) else []
+        if not lines or not lines[0]:
+            continue
+        responsible = cells[who] if who is not None and who < len(cells) else ""
+        rows.append((number, lines[0], lines[1:], responsible))
+    return rows or None
 
 
 def agenda_number(block: Block) -> tuple[str, str] | None:
@@ -352,6 +391,10 @@ _REMOTE_NOTE = re.compile(
     r"|,?\s*\bdeltar\s+(?:på\s+distans|digitalt|via\s+\w+|per\s+telefon)\s*$",
     re.I,
 )
+_DOCUMENT_KIND = re.compile(
+    r"^(protokoll|sammanträdesprotokoll|minnesanteckningar|minnesanteckning|mötesprotokoll|"
+    r"protokollsutdrag|justerat protokoll)$"
+)
 _NOTICE = re.compile(r"^(anslag\s*/\s*bevis|anslagsbevis|bevis om anslag|anslag)$")
 _ROSTER_COLUMNS = {
     **dict.fromkeys(["namn", "name", "ledamot", "deltagare", "person"], "name"),
@@ -422,6 +465,7 @@ class _HeaderReader:
         self.role: str | None = None  # role section: 'justerare', ...
         self.previous_was_time = False
         self.in_notice = False  # after "ANSLAG/BEVIS": its dates are not the meeting's
+        self.title_from_text = False  # the title came from a plain line, not a heading
 
     def read(self, blocks: list[Block]) -> None:
         for block in blocks:
@@ -432,7 +476,14 @@ class _HeaderReader:
             if self.in_notice:
                 self._notice(block)
                 continue
-            if block.kind == BlockKind.HEADING and self.found.title is None:
+            if block.kind == BlockKind.HEADING and self.title_from_text:
+                # a heading is the title; the line before it was a kicker
+                self.found.header_notes.append(self.found.title or "")
+                self.found.title, self.found.title_where = block.display_text, Where.of(block)
+                self.title_from_text = False
+            elif block.kind == BlockKind.HEADING and _DOCUMENT_KIND.match(label_key(block.text)):
+                self.found.header_notes.append(block.display_text)  # "PROTOKOLL"
+            elif block.kind == BlockKind.HEADING and self.found.title is None:
                 self.found.title, self.found.title_where = block.display_text, Where.of(block)
             elif block.kind == BlockKind.HEADING and not _attendance_label(block.text)[0]:
                 self.found.header_notes.append(block.display_text)
@@ -479,7 +530,8 @@ class _HeaderReader:
                 continue
             if kind:
                 rest = " ".join(" ".join(c.split()) for c in cells[cells.index(first) + 1 :] if c)
-                self.line(f"{first}: {rest}" if rest else first, where)
+                label = first.rstrip(" :")
+                self.line(f"{label}: {rest}" if rest else label, where)
                 continue
             for i, cell in enumerate(cells):
                 role = column_roles[i] if i < len(column_roles) else None
@@ -567,7 +619,8 @@ class _HeaderReader:
             if found.time_raw is None and find_time_range(value)[0] is not None:
                 found.time_raw = value
             if kind == "place_time" and found.location is None:
-                found.location = _without_date_and_time(value) or None
+                place = _ADJOURNMENT.sub("", value)
+                found.location = _without_date_and_time(place) or None
             self.previous_was_time = kind == "time"
         elif kind == "place" and value:
             found.location = found.location or value
@@ -595,7 +648,11 @@ class _HeaderReader:
             self._person_line(text, where, column_role)
             return
         if found.title is None and not found.header_notes and len(text) <= 80:
+            if _DOCUMENT_KIND.match(label_key(text)):
+                found.header_notes.append(text)  # "PROTOKOLL": what it is, not its title
+                return
             found.title, found.title_where = text, where
+            self.title_from_text = True
             return
         found.header_notes.append(text)
 
@@ -613,6 +670,9 @@ class _HeaderReader:
         self.found.attendee_lines.append(AttendeeLine(text, attendance, label, where, roles))
 
 
+_ADJOURNMENT = re.compile(r"\b(ajournering|ajourneras|paus|lunch(uppehåll)?)\b.*$", re.I | re.S)
+
+
 def _without_date_and_time(value: str) -> str:
     """'Kommunhuset, 2016-03-16 kl 08.30-12.00' -> 'Kommunhuset'."""
     text = value
@@ -625,8 +685,9 @@ def _without_date_and_time(value: str) -> str:
 class _ItemReader:
     """Walks the blocks of the agenda items, one mode at a time."""
 
-    def __init__(self, found: MeetingStructure) -> None:
+    def __init__(self, found: MeetingStructure, signs: bool = False) -> None:
         self.found = found
+        self.signs = signs  # the minutes number their items with §: "1." heads a sub-point
         self.item: RawItem | None = None
         self.mode = "text"  # text | decision | actions
         self.decision: RawDecision | None = None
@@ -637,11 +698,35 @@ class _ItemReader:
     def number(self) -> str:
         return self.item.number if self.item else ""
 
+    def item_number(self, block: Block) -> tuple[str, str] | None:
+        """agenda_number, but in §-numbered minutes a plain '1. Title' is a sub-point unless
+        it continues the § sequence (an OCR that lost the §: '12 Budget' after § 11)."""
+        numbered = agenda_number(block)
+        if numbered is None or not self.signs or _paragraph_sign_item(block):
+            return numbered
+        last = self.found.items[-1].number if self.found.items else ""
+        return numbered if last.isdigit() and numbered[0] == str(int(last) + 1) else None
+
+    def item_table(self, block: Block, rows: list[tuple[str, str, list[str], str]]) -> None:
+        for r, (number, title, lines, responsible) in enumerate(rows, start=1):
+            taken = {item.number for item in self.found.items}
+            if number in taken:
+                number = next(
+                    f"{number} ({k})" for k in range(2, 999) if f"{number} ({k})" not in taken
+                )
+            where = Where.of(block, r)
+            self.item = RawItem(number, title, where, paragraphs=list(lines))
+            self.item.lines = [("", line, where) for line in lines]
+            if responsible:
+                self.item.paragraphs.append(f"Ansvar: {responsible}")
+            self.found.items.append(self.item)
+        self.mode, self.section = "text", ""
+
     def heading(self, block: Block) -> None:
         if sum(ch.isalpha() for ch in block.text) < 4 and not agenda_number(block):
             return  # OCR noise from initials in a signature box ("VA")
         self.action = None
-        if numbered := agenda_number(block):
+        if numbered := self.item_number(block):
             number, title = numbered
             taken = {item.number for item in self.found.items}
             if number in taken:  # the same number twice: keep both, the second as "2 (2)"
@@ -771,10 +856,12 @@ def _looks_like_label(block: Block, text: str) -> bool:
     return known or text.endswith(":") or block.is_bold or block.is_italic
 
 
-def _read_items(blocks: list[Block], found: MeetingStructure) -> None:
-    reader = _ItemReader(found)
+def _read_items(blocks: list[Block], found: MeetingStructure, signs: bool = False) -> None:
+    reader = _ItemReader(found, signs)
     for block in blocks:
-        if block.kind == BlockKind.HEADING or agenda_number(block) is not None:
+        if (rows := item_table_rows(block)) is not None:
+            reader.item_table(block, rows)
+        elif block.kind == BlockKind.HEADING or reader.item_number(block) is not None:
             reader.heading(block)
         elif block.kind == BlockKind.TABLE:
             reader.table(block)
