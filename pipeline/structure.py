@@ -476,16 +476,23 @@ class _HeaderReader:
             if self.in_notice:
                 self._notice(block)
                 continue
-            if block.kind == BlockKind.HEADING and self.title_from_text:
+            if block.kind == BlockKind.HEADING and (
+                _attendance_label(block.text)[0] or _header_label(block.text) not in (None, "other")
+            ):
+                self.line(block.display_text.strip(), Where.of(block))
+            elif block.kind == BlockKind.HEADING and self.title_from_text:
                 # a heading is the title; the line before it was a kicker
                 self.found.header_notes.append(self.found.title or "")
                 self.found.title, self.found.title_where = block.display_text, Where.of(block)
                 self.title_from_text = False
-            elif block.kind == BlockKind.HEADING and _DOCUMENT_KIND.match(label_key(block.text)):
-                self.found.header_notes.append(block.display_text)  # "PROTOKOLL"
+            elif block.kind == BlockKind.HEADING and (
+                _DOCUMENT_KIND.match(label_key(block.text)) or _header_label(block.text)
+            ):
+                self.found.header_notes.append(block.display_text)  # "PROTOKOLL", "Underskrifter"
+                self.section = self.role = None
             elif block.kind == BlockKind.HEADING and self.found.title is None:
                 self.found.title, self.found.title_where = block.display_text, Where.of(block)
-            elif block.kind == BlockKind.HEADING and not _attendance_label(block.text)[0]:
+            elif block.kind == BlockKind.HEADING:
                 self.found.header_notes.append(block.display_text)
                 self.section = self.role = None
             elif block.kind == BlockKind.TABLE:
@@ -647,7 +654,8 @@ class _HeaderReader:
         if (self.section or self.role) and _PERSON_LINE.match(text):
             self._person_line(text, where, column_role)
             return
-        if found.title is None and not found.header_notes and len(text) <= 80:
+        only_kinds = all(_DOCUMENT_KIND.match(label_key(n)) for n in found.header_notes)
+        if found.title is None and only_kinds and len(text) <= 80:
             if _DOCUMENT_KIND.match(label_key(text)):
                 found.header_notes.append(text)  # "PROTOKOLL": what it is, not its title
                 return
