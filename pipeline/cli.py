@@ -49,43 +49,152 @@ def main() -> None:
     help="Also write the CSV files in this dialect (repeatable). excel-sv: ';'-separated, "
     "UTF-8 with BOM, CRLF, in OUTDIR/excel-sv/: opens in Swedish Excel by double-click.",
 )
-def run(paths: tuple[Path, ...], out_dir: Path, csv_dialects: tuple[str, ...]) -> None:
-    """Extract every file under PATHS (folders are searched recursively).
+@click.option("--full", is_flag=True, help="Extract every file again, changed or not.")
+@click.option(
+    "--workers",
+    type=click.IntRange(min=0),
+    help="Worker processes  [default: one per core]. 0: in this process (no timeout or cap).",
+)
+@click.option(
+    "--timeout",
+    type=click.FloatRange(min=0, min_open=True),
+    default=120,
+    show_default=True,
+    help="Seconds one document may take; then its worker is killed and the document fails.",
+)
+@click.option(
+    "--memory-limit",
+    "memory_limit_mb",
+    type=click.IntRange(min=0),
+    default=2048,
+    show_default=True,
+    help="Address space per worker in MB (0: none); a document over it fails.",
+)
+@click.option(
+    "--executor",
+    type=click.Choice(["local", "dask"]),
+    default="local",
+    show_default=True,
+    help="local: worker processes on this machine; dask: a Dask cluster (--scheduler).",
+)
+@click.option("--scheduler", help="Dask scheduler address for --executor dask: tcp://HOST:PORT.")
+@click.option(
+    "--cache-dir",
+    type=click.Path(file_okay=False, path_type=Path),
+    help="Cache of parsed documents  [default: OUTDIR/.state/cache].",
+)
+@click.option(
+    "--redact",
+    default="",
+    metavar="KINDS",
+    help="Replace personal data in every text column with a marker: comma-separated email, "
+    "phone, personnummer (Luhn-checked), names (non-attendees only), or all. Counts per "
+    "document go to documents.redactions.",
+)
+def run(
+    paths: tuple[Path, ...],
+    out_dir: Path,
+    csv_dialects: tuple[str, ...],
+    full: bool,
+    workers: int | None,
+    timeout: float,
+    memory_limit_mb: int,
+    executor: str,
+    scheduler: str | None,
+    cache_dir: Path | None,
+    redact: str,
+) -> None:
+    """Extract every new or changed file under PATHS (folders are searched recursively).
 
     Each file's format is detected from its content. A file that cannot be read becomes a
     `documents` row with status `failed` and the reason; the rest of the batch goes on.
-    Writes one Parquet and one CSV file per table and datapackage.json to OUTDIR.
+    Writes one Parquet and one CSV file per table and datapackage.json to OUTDIR, and
+    OUTDIR/run_report.json. Runs are incremental: OUTDIR/manifest.sqlite remembers every
+    file, so a file unchanged since the last run (same size and mtime, same extractor
+    version) is not read again; --full reads everything again.
 
-    Exit code: 0 when every document was read, 1 when any failed.
+    \b
+    Exit codes (for cron and systemd, see docs/operations.md):
+      0  every document was read
+      1  some documents failed (or the run could not finish: message on stderr)
+      2  usage error
+      3  another run holds the lock on OUTDIR
 
     \b
     Examples:
       protokoll run data/raw
       protokoll run minutes/2016 minutes/2017 -o out/
       protokoll run data/raw --csv-dialect excel-sv   # + data/processed/excel-sv/*.csv
+      protokoll run /archive -o /srv/protokoll --workers 8 --timeout 300
+      protokoll run /archive -o /srv/protokoll --executor dask --scheduler tcp://10.0.0.5:8786
     """
-    from pipeline.export import write_csv_dialects
+    from pipeline.executors import WorkerStartError
+    from pipeline.lock import RunLocked
+    from pipeline.progress import display
+    from pipeline.run import RunOptions
     from pipeline.run import run as run_batch
 
-    def report(result) -> None:
-        row = result.row
-        sizes = ", ".join(f"{len(v)} {k}" for k, v in result.tables.items() if k != "meetings")
-        detail = row["error"] if row["status"] != "ok" else sizes
-        color = {"ok": "green", "partial": "yellow", "failed": "red"}[row["status"]]
-        click.echo(
-            f"{click.style(row['status'].upper().ljust(7), fg=color)} "
-            f"{row['source_path']} [{row['source_format'] or '?'}]: {detail}"
-        )
-
-    summary = run_batch(list(paths), out_dir, on_result=report)
-    write_csv_dialects(out_dir, csv_dialects)
+    if executor == "dask" and not scheduler:
+        raise click.UsageError("--executor dask needs --scheduler tcp://HOST:PORT")
+    if scheduler and executor != "dask":
+        raise click.UsageError("--scheduler is for --executor dask")
+    options = RunOptions(
+        workers=workers,
+        full=full,
+        executor=executor,
+        scheduler=scheduler,
+        timeout=timeout,
+        memory_limit_mb=memory_limit_mb,
+        cache_dir=cache_dir,
+        csv_dialects=("utf8", *csv_dialects),
+        **_redact_option(redact, RunOptions),
+    )
+    try:
+        with display() as shown:
+            summary = run_batch(
+                list(paths), out_dir, on_result=shown.result, options=options, on_start=shown.start
+            )
+    except RunLocked as exc:
+        click.echo(f"Error: {exc}", err=True)
+        sys.exit(3)
+    except (WorkerStartError, OSError) as exc:
+        raise click.ClickException(str(exc)) from exc
+    except KeyboardInterrupt:
+        click.echo("Interrupted: finished documents are kept for the next run.", err=True)
+        sys.exit(130)
     counts = summary.counts
     sizes = ", ".join(f"{n} {name}" for name, n in summary.table_sizes.items())
     click.echo(
         f"{len(summary.results)} documents: {counts['ok']} ok, {counts['partial']} partial, "
         f"{counts['failed']} failed. Tables in {out_dir}: {sizes}."
     )
+    r = summary.report
+    speed = f" ({r['pages_per_second']} pages/s)" if r["pages_per_second"] else ""
+    click.echo(
+        f"Extracted {r['extracted']} ({r['cache_hits']} from the parse cache), "
+        f"{r['skipped_unchanged'] + r['unchanged_after_hash']} unchanged, "
+        f"{r['removed']} removed; {r['pages']['extracted']} pages in "
+        f"{r['durations_s']['extract']:.1f} s{speed}. Report: {out_dir / 'run_report.json'}"
+    )
     sys.exit(1 if counts["failed"] else 0)
+
+
+def _redact_option(redact: str, options_class: type) -> dict:
+    """``--redact`` as RunOptions keyword arguments (none when not asked)."""
+    import dataclasses
+
+    from pipeline.redact import KINDS, parse_kinds
+
+    try:
+        asked = parse_kinds(redact)
+    except ValueError as exc:
+        raise click.BadParameter(str(exc), param_hint="--redact") from exc
+    kinds = tuple(k for k in KINDS if k in asked)
+    if not kinds:
+        return {}
+    if "redact" not in {f.name for f in dataclasses.fields(options_class)}:
+        raise click.UsageError("--redact: this batch runner does not apply redaction yet")
+    return {"redact": kinds}
 
 
 @main.command(name="eval")
@@ -149,12 +258,14 @@ def _score_dict(s) -> dict:
 @main.command(name="build-model")
 @click.argument("path", required=False, type=click.Path(file_okay=False, path_type=Path))
 def build_model_command(path: Path | None) -> None:
-    """Build the spaCy model folder from pipeline/nlp/config.cfg and the reference data.
+    """Rebuild the spaCy model folder from pipeline/nlp/config.cfg and the reference data.
+
+    The trained NER is taken from the shipped model (train it with `protokoll train`).
 
     \b
     Examples:
-      protokoll build-model                    # writes models/sv_protokoll_rules
-      python -c "import spacy; spacy.load('models/sv_protokoll_rules')"
+      protokoll build-model                    # rewrites models/sv_protokoll
+      python -c "import spacy; spacy.load('models/sv_protokoll')"
     """
     from pipeline.nlp import MODEL_DIR, build_model
 
@@ -398,3 +509,43 @@ def serve_command(
         serve(out_dir, host, port, db_path, allow_public=explicit_host, on_ready=ready)
     except (PublicHostError, FileNotFoundError) as exc:
         raise click.ClickException(str(exc)) from exc
+
+
+# --- NLP model ---
+
+
+@main.command(name="train")
+@click.argument("path", required=False, type=click.Path(file_okay=False, path_type=Path))
+@click.option("--seed", default=None, type=int, help="Random seed (default: the shipped one).")
+@click.option(
+    "--max-steps", default=None, type=int, help="Training steps (default: pipeline/nlp/train.cfg)."
+)
+def train_command(path: Path | None, seed: int | None, max_steps: int | None) -> None:
+    """Train the NER and write the model folder with it (default models/sv_protokoll).
+
+    Generates training sentences from templates (Faker's sv_SE names, the project's
+    municipalities and public bodies) with a fixed seed, adds the hand-annotated sentences of
+    pipeline/data/ner_train.jsonl, trains on the CPU (about two minutes) and writes the full
+    pipeline with metrics.json: the scores on the hand-annotated evaluation set
+    tests/nlp_eval/ner_eval.jsonl. Needs Faker (pip install -e '.[train]').
+
+    \b
+    Examples:
+      protokoll train                          # rewrites models/sv_protokoll
+      protokoll train /tmp/model --max-steps 200
+    """
+    from pipeline.nlp import MODEL_DIR
+    from pipeline.nlp.train import SEED, train
+
+    try:
+        import faker  # noqa: F401
+    except ImportError as exc:
+        raise click.ClickException("training needs Faker: pip install -e '.[train]'") from exc
+    metrics = train(path or MODEL_DIR, seed=SEED if seed is None else seed, max_steps=max_steps)
+    evaluation = metrics.get("eval", {}).get("with_rules")
+    click.echo(f"model written to {path or MODEL_DIR} in {metrics['training_seconds']} s")
+    if evaluation:
+        click.echo(
+            f"NER on the hand-annotated set ({evaluation['sentences']} sentences): "
+            f"P {evaluation['p']:.3f}  R {evaluation['r']:.3f}  F1 {evaluation['f']:.3f}"
+        )

@@ -34,6 +34,7 @@ from pipeline.structure import (
     AttendeeLine,
     MeetingStructure,
     RawAction,
+    RoleLine,
     Where,
     find_structure,
     role_name,
@@ -176,8 +177,16 @@ def _meeting_row(
 ) -> dict:
     start, end = find_time_range(found.time_raw or "")
     title, organization = _title_and_organization(found.title)
+    if organization is None and title and _ORGANISATION_NAME.search(title.strip()):
+        organization = title.strip()  # "Stenålderns samfällighet" heads its own minutes
+    for note in found.header_notes if organization is None else ():
+        if m := _ASSOCIATION.search(note):
+            organization = m.group(1)  # "HSB:s Bostadsrättsförening Imatra"
+            break
     if organization is None:
-        page_header = document.metadata.get("page_header", "")
+        page_header = "\n".join(
+            document.metadata.get(key, "") for key in ("page_header", "title", "author")
+        )
         organization = _named_organization(
             nlp, [page_header, found.title or "", *found.header_notes]
         )
@@ -191,7 +200,11 @@ def _meeting_row(
         "document_id": document_id,
         "title": title,
         "organization": organization,
-        "body": found.body or _title_body(title) or _body(found) or title,
+        "body": found.body
+        or _title_body(title)
+        or _body(found)
+        or _meeting_body(title, *found.header_notes)
+        or title,
         "date": date,
         "date_raw": found.date_raw,
         "start_time": start.strftime("%H:%M") if start else None,
@@ -203,10 +216,30 @@ def _meeting_row(
     }
 
 
+_KIND_PREFIX = re.compile(
+    r"^(?:minnesanteckningar|minnesanteckning|protokoll|sammanträdesprotokoll|mötesprotokoll)"
+    r"(?:\s+(?:från|för|vid))?\s*[:,–-]?\s+",
+    re.I,
+)
+# "Styrelsemöte i Lillåns byaförening": the body meets, the organisation follows "i"
+_MEETING_OF = re.compile(r"^(?P<body>\w+?)s?möte\s+(?:i|för|inom)\s+(?P<org>.+)$", re.I)
+
+
+def _definite(noun: str) -> str:
+    """'Styrelse' -> 'Styrelsen', 'Nämnd' -> 'Nämnden', 'Råd' -> 'Rådet'."""
+    if noun.endswith("e"):
+        return noun + "n"
+    if noun.endswith(("råd", "utskott")):
+        return noun + "et"
+    return noun + "en"
+
+
 def _title_and_organization(title: str | None) -> tuple[str | None, str | None]:
     """'Kommunchefsmöte, Umeåregionen' -> ('Kommunchefsmöte', 'Umeåregionen')."""
     if not title:
         return None, None
+    if m := _MEETING_OF.match(_KIND_PREFIX.sub("", title.strip())):
+        return title, m.group("org").strip()
     parts = [p.strip() for p in title.split(",") if p.strip()]
     if len(parts) < 2:
         return title, None
@@ -242,10 +275,39 @@ _BODY_WORD = re.compile(
 
 
 def _title_body(title: str | None) -> str | None:
-    """A title that names a body ('Socialnämnden', 'Kommunstyrelsens arbetsutskott') is it."""
-    if title and len(title) <= 60 and _BODY_WORD.search(title.strip()):
-        return title.strip()
+    """A title that names a body ('Socialnämnden', 'Kommunstyrelsens arbetsutskott') is it;
+    'Styrelsemöte i X' names it too ('Styrelsen')."""
+    if not title:
+        return None
+    title = _KIND_PREFIX.sub("", title.strip())
+    if m := _MEETING_OF.match(title):
+        return _definite(m.group("body").capitalize())
+    if len(title) <= 60 and _BODY_WORD.search(title):
+        return title
     return None
+
+
+def _meeting_body(*titles: str | None) -> str | None:
+    """'Styrelsemöte nr 11' -> 'Styrelsen', '... ordinarie föreningsstämma ...' ->
+    'Föreningsstämman': the last resort, after the decisions' own subject."""
+    for title in titles:
+        text = _KIND_PREFIX.sub("", title or "").strip()
+        if m := re.match(r"^(\w+?)s?möte(?:\s+(?:nr|#)\s*\d+.*)?$", text, re.I):
+            return _definite(m.group(1).capitalize())
+        if m := re.search(r"\b(\w*stämma)\b", text, re.I):
+            return m.group(1).capitalize() + "n"
+    return None
+
+
+_ASSOCIATION = re.compile(
+    r"\b((?:HSB:s\s+|Riksbyggens\s+)?(?:Bostadsrättsföreningen|Bostadsrättsförening|Brf|"
+    r"Samfällighetsföreningen|Föreningen)\s+[A-ZÅÄÖ][\wåäö-]+)"
+)
+_ORGANISATION_NAME = re.compile(
+    r"(samfällighet|samfällighetsförening|förening|föreningen|kommun|regionen|förbund|"
+    r"förbundet|bolag|bolaget)$|^(brf|bostadsrättsföreningen|region)\b",
+    re.I,
+)
 
 
 def _body(found: MeetingStructure) -> str | None:
@@ -291,8 +353,11 @@ def _attendees(
                 continue  # the member replaced, named after "ersätter": not an attendee here
             person = people.add(given_name_first(person_span.text, flip), source)
             roles = {e.ent_id_ for e in ents if e.label_ == "ROLE"}
+            organisations: list[str] = []
             if len(segments) == 1:
-                roles |= _titles(doc, person_span, substitution)
+                roles |= _titles(doc, person_span, substitution, organisations)
+            elif (note := _paren_note(line.text, person_span.end_char)) is not None:
+                roles.add(role_name(note))  # "Margareta Näslund (kassör), ..."
             # A role written next to the name replaces the one the section gives.
             roles = roles or set(line.roles)
             places = [e for e in ents if e.label_ == "LOC"]
@@ -302,17 +367,23 @@ def _attendees(
             row["roles"] = sorted(set(row["roles"]) | roles)
             if places and row["municipality"] is None:
                 _set_municipality(row, places[0].ent_id_, "stated")
-            elif line.organisation and row["municipality"] is None:
-                _set_organisation(row, line.organisation)
+            elif (organisation := line.organisation or next(iter(organisations), None)) and (
+                row["municipality"] is None
+            ):
+                _set_organisation(row, organisation)
             row["party"] = row["party"] or party_after(line.text, person_span.end_char)
             if substitution:
                 replaced = _PARTY.sub("", substitution.group("replaced")).strip(" ,")
                 row["_replaces"] = people.resolve(replaced) or people.add(replaced, "mention")
                 row["items_raw"] = substitution.group("items")
-    for role_line in found.role_lines:  # "Utses att justera: X" gives X a role
-        doc = tag(nlp, role_line.text, names_first=True)
+    elected = _elected_adjusters(found)
+    for role_line in found.role_lines + elected:  # "Utses att justera: X" gives X a role
+        in_prose = role_line in elected
+        doc = tag(nlp, role_line.text, names_first=not in_prose)
         for person_span, _ in _person_segments(doc):
             name = given_name_first(person_span.text, flip)
+            if in_prose and people.resolve(name) is None:
+                continue  # prose names an attendee, or nobody we list
             person = people.resolve(name) or people.add(name, "participants")
             row = rows.get(id(person))
             if row is None:
@@ -341,6 +412,17 @@ def party_after(text: str, end: int) -> str | None:
     return None
 
 
+_ADJUSTER_ITEM = re.compile(r"\bval\s+av\s+(?:protokoll)?justerare|\bjustering\b", re.I)
+
+
+def _elected_adjusters(found: MeetingStructure) -> list[RoleLine]:
+    """The decision of a 'Val av justerare' item names who adjusts the minutes."""
+    items = {i.number for i in found.items if _ADJUSTER_ITEM.search(i.title)}
+    return [
+        RoleLine(d.text, "justerare", d.where) for d in found.decisions if d.item_number in items
+    ]
+
+
 def _attendee_row(
     meeting_id: str,
     person: Person,
@@ -366,16 +448,28 @@ def _attendee_row(
     }
 
 
+_ROLE_IN_PARENS = re.compile(r"\s*\(([^()]{1,40})\)")
+
+
+def _paren_note(text: str, end: int) -> str | None:
+    """The words in parentheses right after a name, unless they are a party mark."""
+    m = _ROLE_IN_PARENS.match(text, end)
+    return m.group(1) if m and m.group(1).upper() not in PARTIES else None
+
+
 _TITLE_CHUNK = re.compile(r"[,;]|\((?!\w{1,3}\))|\)")
 _CONNECTORS = re.compile(r"^(?:och|samt|&)(?:\s+|$)|\s+(?:och|samt|&)$")
 
 
-def _titles(doc: Doc, person: Span, substitution: re.Match | None) -> set[str]:
+def _titles(
+    doc: Doc, person: Span, substitution: re.Match | None, organisations: list[str]
+) -> set[str]:
     """Titles written after a person's name that no rule knows: 'Eva Strand, kulturstrateg'.
 
     The text after the name is cut at commas and parentheses; what is left of a piece once
     tagged roles, places, organisations and party marks are taken out is a title when it is
-    a few words without digits.
+    a few words without digits, lower case as Swedish titles are; a capitalized piece names
+    the organisation the person represents and goes to ``organisations``.
     """
     text = doc.text
     covered = [False] * len(text)
@@ -390,8 +484,9 @@ def _titles(doc: Doc, person: Span, substitution: re.Match | None) -> set[str]:
         piece = _CONNECTORS.sub("", " ".join(piece.split()).strip(" .:-–"))
         piece = re.sub(r"^\(?[A-Za-zÅÄÖåäö]{1,3}\)$", "", piece)  # a party mark
         if piece and len(piece.split()) <= 4 and not re.search(r"[\d§]", piece):
-            if piece[:1].isupper() and len(piece.split()) > 1:
-                continue  # "Umeå Universitet": an organisation, not a title
+            if piece[:1].isupper() and role_name(piece) not in reference.roles().values():
+                organisations.append(piece)  # "Umeåregionen": whom they represent
+                continue
             titles.add(role_name(piece))
     return titles
 
@@ -463,6 +558,15 @@ def _is_person_name(nlp: Language, text: str) -> bool:
     return any(e.label_ == "PERSON" and e.end - e.start == len(doc) for e in doc.ents)
 
 
+def _due_day(due) -> dt.date | None:
+    """A deadline's day: a range's last day; a week ("v. 45") its Friday, the last workday."""
+    if due is None:
+        return None
+    if due.kind == "week":
+        return due.first + dt.timedelta(days=4)
+    return due.last
+
+
 def _action_row(action: RawAction, people: PersonIndex, date: dt.date | None) -> dict:
     due = parse_date(action.due_raw, date) if action.due_raw else None
     person: Person | None = people.resolve(action.responsible_raw or "")
@@ -470,7 +574,7 @@ def _action_row(action: RawAction, people: PersonIndex, date: dt.date | None) ->
     return {
         "item_number": action.item_number,
         "task": action.task,
-        "due_date": due.last if due else None,
+        "due_date": _due_day(due),
         "due_raw": action.due_raw,
         "responsible": responsible,
         "responsible_person_id": person_id(person.name) if person else None,

@@ -65,6 +65,12 @@ TABLES: dict[str, Table] = {
                 Column("status", S, "ok | partial | failed.", False),
                 Column("error", S, "Why the file failed or is partial, naming the problem."),
                 Column("warnings", S, "Things noticed while reading that did not stop it."),
+                Column(
+                    "redactions",
+                    S,
+                    "What --redact replaced in this document's rows, per kind asked: "
+                    "'email=1; phone=1; personnummer=0' (empty: no redaction asked).",
+                ),
                 Column("extractor_version", S, "protokoll version that wrote the row.", False),
             ),
         ),
@@ -124,6 +130,12 @@ TABLES: dict[str, Table] = {
                 Column("title", S, "Heading without its number."),
                 Column("dnr", S, "Diary number as written: 'KS 2015/312' (from 'Dnr ...')."),
                 Column("text", S, "Discussion text (not decisions, actions or attachments)."),
+                Column(
+                    "text_restored",
+                    S,
+                    'The text with stripped å/ä/ö restored ("fragan" -> "frågan") where the '
+                    "source had lost them; otherwise the same as text.",
+                ),
                 _PAGE,
                 _POSITION,
             ),
@@ -138,6 +150,12 @@ TABLES: dict[str, Table] = {
                 _ITEM,
                 Column("ordinal", INT, "1 for the first decision of the item, 2 for the next."),
                 Column("text", S, "Full decision text, paragraphs joined by a newline."),
+                Column(
+                    "text_restored",
+                    S,
+                    "The decision text with stripped å/ä/ö restored where the source had "
+                    "lost them; otherwise the same as text.",
+                ),
                 Column(
                     "decision_type",
                     S,
@@ -159,10 +177,16 @@ TABLES: dict[str, Table] = {
                 Column("ordinal", INT, "Order of the action within its item."),
                 Column("task", S, "Task text without markup."),
                 Column(
+                    "task_restored",
+                    S,
+                    'The task with stripped å/ä/ö restored ("fragan" -> "frågan") where the '
+                    "source had lost them; otherwise the same as task.",
+                ),
+                Column(
                     "due_date",
                     D,
                     "Due date (a yearless date takes the year on or after "
-                    "the meeting; a range or week its last day).",
+                    "the meeting; a range its last day; a week 'v. 45' its Friday).",
                 ),
                 Column("due_raw", S, "Due date as written."),
                 Column(
@@ -243,6 +267,36 @@ TABLES: dict[str, Table] = {
                 Column("name", S, "Canonical name."),
                 Column("name_raw", S, "Name as written."),
                 Column("text", S, "The sentence that records the jäv."),
+                _PAGE,
+                _POSITION,
+            ),
+        ),
+        Table(
+            "mentions",
+            "One row per person, organisation or place named in a decision, an action or an "
+            "agenda item's text (the trained NER with the rules).",
+            ("mention_id",),
+            (
+                Column("mention_id", S, "Stable id: meeting, source, its id and offset.", False),
+                _MEETING,
+                _ITEM,
+                Column("source", S, "Where the name stands: decision | action | item."),
+                Column("source_id", S, "decisions.decision_id or actions.action_id (item: empty)."),
+                Column("kind", S, "PERSON | ORG | LOC."),
+                Column("text", S, "The name as written."),
+                Column(
+                    "reference_id",
+                    S,
+                    "For a municipality its kommunkod, for a region or public body its short "
+                    "form (reference data), when it names one.",
+                ),
+                Column(
+                    "person_id",
+                    S,
+                    "PERSON: the person it denotes (an attendee, a responsible or a person "
+                    "named in full); empty when a first name or initials fit no one or several.",
+                ),
+                Column("char_start", INT, "Offset of the name in the source text."),
                 _PAGE,
                 _POSITION,
             ),

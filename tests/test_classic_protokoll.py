@@ -250,3 +250,27 @@ def test_votes_reservations_recusals_and_substitutes(nlp):
         ("170", "Kommunstyrelsen antar detaljplanen."),
         ("171", "Kommunstyrelsen väljer Anna Berg till ombud."),
     ]
+
+
+def test_week_due_dates_are_the_friday_and_columns_in_any_order(nlp):
+    doc = Document(
+        "anteckningar.docx",
+        "docx",
+        [
+            Block(BlockKind.HEADING, "Minnesanteckningar Skolchefsgruppen", level=1),
+            para("Datum: 2017-10-02"),
+            Block(BlockKind.HEADING, "1. Lokaler", level=2),
+            table(
+                ("Nr", "Ansvarig", "Uppgift", "Deadline"),
+                ("1", "Kansliet", "Boka lokal", "v. 45"),
+                ("1", "Kansliet", "Skicka kallelse", "15/11"),
+            ),
+        ],
+    )
+    rows = extract_tables(doc, "doc_week", nlp)
+    assert [
+        (a["item_number"], a["task"], a["due_date"], a["responsible"]) for a in rows["actions"]
+    ] == [
+        ("1", "Boka lokal", dt.date(2017, 11, 10), "Kansliet"),
+        ("1", "Skicka kallelse", dt.date(2017, 11, 15), "Kansliet"),
+    ]

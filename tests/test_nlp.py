@@ -1,4 +1,5 @@
-"""Tests of the Swedish NLP stage: the shipped model, the entity ruler and the rule components."""
+"""Tests of the Swedish NLP stage: the shipped model (trained NER, entity rulers, rule
+components, tokenizer), mentions in running text."""
 
 from __future__ import annotations
 
@@ -6,20 +7,25 @@ import json
 import subprocess
 import sys
 import textwrap
+import time
 from datetime import date
 from pathlib import Path
 
 import pytest
 import spacy
 
-from pipeline.nlp import MODEL_DIR, build_model, load_nlp, tag
+from pipeline.nlp import MODEL_DIR, NER, build_model, load_nlp, tag, tag_many
 
 REFERENCE = date(2016, 3, 16)
-
-
-@pytest.fixture(scope="module")
-def nlp():
-    return load_nlp()
+PIPE_NAMES = [
+    "sentencizer",
+    "entity_ruler",
+    "ner",
+    "place_ruler",
+    "protokoll_dates",
+    "protokoll_entity_links",
+    "protokoll_persons",
+]
 
 
 def _ents(doc, label: str | None = None) -> list[tuple[str, str]]:
@@ -41,7 +47,7 @@ def test_shipped_model_loads_with_plain_spacy_load(tmp_path):
         import spacy
         assert "pipeline" not in sys.modules
         nlp = spacy.load({str(MODEL_DIR)!r})
-        doc = nlp("Per-Eric Magnusson, Vindelns kommun, vice ordförande")
+        doc = nlp("Per-Eric Magnusson, Vindelns kommun, vice ordförande. Kontakta Viktor S.")
         print(json.dumps({{
             "pipe_names": nlp.pipe_names,
             "name": nlp.meta["name"],
@@ -58,35 +64,47 @@ def test_shipped_model_loads_with_plain_spacy_load(tmp_path):
     )
     assert result.returncode == 0, result.stderr
     out = json.loads(result.stdout.strip().splitlines()[-1])
-    assert out["pipe_names"] == ["entity_ruler", "protokoll_dates", "protokoll_persons"]
-    assert out["name"] == "sv_protokoll_rules"
+    assert out["pipe_names"] == PIPE_NAMES
+    assert out["name"] == "sv_protokoll"
     assert out["ents"] == [
         ["Per-Eric Magnusson", "PERSON", ""],
         ["Vindelns kommun", "LOC", "2404"],
         ["vice ordförande", "ROLE", "vice ordförande"],
+        ["Viktor S", "PERSON", ""],
     ]
 
 
 def test_load_nlp_is_the_shipped_model(nlp):
-    assert nlp.pipe_names == ["entity_ruler", "protokoll_dates", "protokoll_persons"]
+    assert nlp.pipe_names == PIPE_NAMES
     assert nlp.lang == "sv"
     assert load_nlp() is nlp
+
+
+def test_model_folder_size_load_time_and_metrics():
+    """Under 20 MB, loads in under a second (CPU time), F1 >= 0.90 written beside it."""
+    size = sum(f.stat().st_size for f in MODEL_DIR.rglob("*") if f.is_file())
+    assert size < 20 * 2**20
+    started = time.process_time()
+    spacy.load(MODEL_DIR)
+    assert time.process_time() - started < 1.0
+    metrics = json.loads((MODEL_DIR / "metrics.json").read_text(encoding="utf-8"))
+    assert metrics["eval"]["with_rules"]["f"] >= 0.90
+    assert metrics["eval"]["with_rules"]["sentences"] >= 150
 
 
 def test_build_model_writes_a_loadable_folder(tmp_path):
     path = build_model(tmp_path / "m")
     assert path == tmp_path / "m"
     config = spacy.util.load_config(path / "config.cfg")
-    assert list(config["nlp"]["pipeline"]) == [
-        "entity_ruler",
-        "protokoll_dates",
-        "protokoll_persons",
-    ]
+    assert list(config["nlp"]["pipeline"]) == PIPE_NAMES
+    assert config["nlp"]["tokenizer"]["@tokenizers"] == "protokoll.Tokenizer.v1"
+    assert config["paths"]["ner"] is None  # no path of the build machine
     assert config["components"]["protokoll_persons"]["min_tokens"] == 2
     assert (path / "entity_ruler" / "patterns.jsonl").is_file()
-    assert json.loads((path / "meta.json").read_text(encoding="utf-8"))["name"] == (
-        "sv_protokoll_rules"
-    )
+    assert (path / "place_ruler" / "patterns.jsonl").is_file()
+    assert (path / "ner" / "model").is_file()
+    assert (path / "metrics.json").is_file()
+    assert json.loads((path / "meta.json").read_text(encoding="utf-8"))["name"] == ("sv_protokoll")
     built = spacy.load(path)
     doc = tag(built, "Jonas Jonsson, Umeå kommun")
     assert [(e.text, e.label_, e.ent_id_) for e in doc.ents] == [
@@ -288,3 +306,146 @@ def test_tag_keeps_user_data(nlp):
 
 def test_model_folder_exists():
     assert (Path(MODEL_DIR) / "config.cfg").is_file()
+
+
+# -- tokenizer and sentences --------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("text", "tokens"),
+    [
+        ("Kontakta Viktor S.", ["Kontakta", "Viktor", "S", "."]),
+        ("Mötet hålls 17 nov.", ["Mötet", "hålls", "17", "nov", "."]),
+        ("Kontakta Viktor S. Han vet.", ["Kontakta", "Viktor", "S", ".", "Han", "vet", "."]),
+        ("Mötet 17 nov. Alla kommer.", ["Mötet", "17", "nov", ".", "Alla", "kommer", "."]),
+        ("Jonas J. deltar", ["Jonas", "J.", "deltar"]),  # inside a sentence: one token
+        ("den 3 jan. 2017", ["den", "3", "jan.", "2017"]),
+        ("Lisa A. Berg kom", ["Lisa", "A.", "Berg", "kom"]),  # a surname goes on
+        ("Lisa kontaktar Carina A.)", ["Lisa", "kontaktar", "Carina", "A.", ")"]),
+    ],
+)
+def test_abbreviation_at_sentence_end(nlp, text, tokens):
+    assert [t.text for t in nlp.make_doc(text)] == tokens
+
+
+def test_sentences(nlp):
+    doc = tag(nlp, "Mötet hålls 17 nov. Alla kommer. Kontakta Viktor S. Han vet.", REFERENCE)
+    assert [s.text for s in doc.sents] == [
+        "Mötet hålls 17 nov.",
+        "Alla kommer.",
+        "Kontakta Viktor S.",
+        "Han vet.",
+    ]
+    assert [(e.text, e._.iso) for e in doc.ents if e.label_ == "DATE"] == [("17 nov", "2016-11-17")]
+
+
+# -- the trained NER ---------------------------------------------------------------------------
+
+
+def test_ner_f1_on_the_hand_annotated_set(nlp):
+    """The shipped model with its rules on tests/nlp_eval/ner_eval.jsonl (never trained on)."""
+    from pipeline.nlp.evaluate import evaluate_ner
+    from pipeline.nlp.train import EVAL_PATH, read_annotated
+
+    examples = read_annotated(EVAL_PATH)
+    assert len(examples) >= 150
+    scores = evaluate_ner(nlp, examples)
+    assert scores.f1 >= 0.90, scores.as_dict()
+    assert all(v["f"] >= 0.80 for v in scores.as_dict()["per_label"].values())
+
+
+def test_tag_runs_the_ner_only_when_asked(nlp):
+    text = "Anders Öhman från Länsförsäkringar Västerbotten informerar om försäkringsskyddet."
+    with_ner = tag(nlp, text, REFERENCE, ner=True)
+    assert ("Länsförsäkringar Västerbotten", "ORG") in _ents(with_ner)
+    rules = tag(nlp, text, REFERENCE)
+    assert ("Länsförsäkringar Västerbotten", "ORG") not in _ents(rules)
+    assert NER in nlp.pipe_names
+
+
+def test_tag_many_is_tag_for_each(nlp):
+    texts = [
+        "Magnus Haglund tar kontakt med Lars Göran Brandt och Lars Lustig.",
+        "Kommunchefsgruppens ordförande tar kontakt med länsstyrelsen i Västerbotten.",
+        "Mötet förklarades öppnat.",
+    ]
+    many = tag_many(nlp, texts, REFERENCE, ner=True)
+    assert [_ents(d) for d in many] == [_ents(tag(nlp, t, REFERENCE, ner=True)) for t in texts]
+    assert _ents(many[0]) == [
+        ("Magnus Haglund", "PERSON"),
+        ("Lars Göran Brandt", "PERSON"),
+        ("Lars Lustig", "PERSON"),
+    ]
+    assert [(e.text, e.label_, e.ent_id_) for e in many[1].ents] == [
+        ("ordförande", "ROLE", "ordförande"),
+        ("länsstyrelsen", "ORG", "Länsstyrelsen"),
+        ("Västerbotten", "LOC", ""),
+    ]
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        # a municipality inside an organisation's name: the NER keeps the name
+        ("Representanter från Skellefteå Kraft deltar.", ("Skellefteå Kraft", "ORG", "")),
+        # a genitive place or body gets the reference id
+        ("Lisa bistår Umeås kontaktperson.", ("Umeås", "LOC", "2480")),
+        ("Yttrande över Trafikverkets förslag.", ("Trafikverkets", "ORG", "TRV")),
+    ],
+)
+def test_ner_entities_and_reference_ids(nlp, text, expected):
+    doc = tag(nlp, text, REFERENCE, ner=True)
+    assert expected in [(e.text, e.label_, e.ent_id_) for e in doc.ents]
+
+
+def test_sentence_opening_common_words_are_no_entities(nlp):
+    doc = tag(nlp, "Det lyftes att frågan är viktig. Detta för att säkra arbetet.", ner=True)
+    assert _ents(doc) == []
+
+
+def test_dates_of_the_normalizer_win(nlp):
+    doc = tag(nlp, "Vid regionrådsmötet 2016-03-03 godkändes årsplanen.", REFERENCE, ner=True)
+    assert [(e.text, e.label_, e._.iso) for e in doc.ents] == [("2016-03-03", "DATE", "2016-03-03")]
+    doc = tag(nlp, "Kommunen har fått 2,3 miljoner kronor från Boverket.", REFERENCE, ner=True)
+    assert [e.label_ for e in doc.ents] == ["ORG"]
+
+
+# -- mentions ----------------------------------------------------------------------------------
+
+
+def test_mentions_in_the_sample(sample_run):
+    from conftest import rows_of
+
+    _, tables, _ = sample_run
+    mentions = rows_of(tables, "mentions", ".rym.md")
+    attendees = rows_of(tables, "attendees", ".rym.md").set_index("name").person_id
+    item5 = mentions[(mentions.item_number == "5") & (mentions.source == "item")]
+    assert list(item5.text) == [
+        "Hans Lindberg",
+        "Magnus Haglund",
+        "Lars Göran Brandt",
+        "Lars Lustig",
+    ]
+    assert item5.set_index("text").person_id["Magnus Haglund"] == attendees["Magnus Haglund"]
+    assert item5.person_id.notna().all()  # full names get a person of their own
+    short = mentions[mentions.text.isin(["Lisa", "Lisa A L", "P-E"])]
+    assert set(short.person_id) >= {attendees["Lisa Andersson Lindberg"]}
+    assert set(short[short.text == "P-E"].person_id) == {attendees["Per-Eric Magnusson"]}
+    assert mentions[mentions.text.isin(["Sofia", "Barbro"])].person_id.isna().all()
+    places = mentions[mentions.kind == "LOC"].set_index("text").reference_id
+    assert places["Vännäs"] == "2460" and places["Umeås"] == "2480"
+    decisions = mentions[mentions.source == "decision"]
+    assert decisions.source_id.notna().all()
+    assert set(decisions.kind) == {"PERSON", "ORG", "LOC"}
+    assert mentions.mention_id.is_unique
+
+
+def test_mentions_are_the_same_for_docx_and_text_export(sample_run):
+    from conftest import rows_of
+
+    _, tables, _ = sample_run
+    columns = ["item_number", "source", "kind", "text", "reference_id", "char_start"]
+    rym = rows_of(tables, "mentions", ".rym.md")[columns]
+    docx = rows_of(tables, "mentions", ".docx")[columns]
+    assert len(rym) > 50
+    assert rym.astype(str).values.tolist() == docx.astype(str).values.tolist()

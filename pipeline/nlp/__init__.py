@@ -1,18 +1,25 @@
 """The Swedish NLP stage: a spaCy pipeline assembled from ``config.cfg`` in this folder.
 
-``build_model(path)`` assembles the pipeline from the config, adds the entity-ruler patterns
-made from the project's reference data (municipalities, regions, public bodies, roles) and
-writes a model folder that ``spacy.load(path)`` reads offline. ``load_nlp()`` loads the
-shipped model from ``models/sv_protokoll_rules`` (building it in memory if the folder is
-missing, e.g. in a non-editable install). ``tag(nlp, text, ...)`` runs it on one text.
+``protokoll train`` (:mod:`pipeline.nlp.train`) trains the NER and writes the model folder
+``models/sv_protokoll``; ``build_model(path)`` rebuilds that folder from the config, the
+entity-ruler patterns made from the project's reference data (municipalities, regions,
+public bodies, roles) and the trained NER of the shipped model. ``spacy.load(path)`` reads it
+offline. ``load_nlp()`` loads the shipped model (or, when the folder is missing, e.g. in a
+non-editable install, assembles the rule components alone in memory). ``tag(nlp, text,
+...)`` runs it on one text: the rules always, the trained NER only when asked (``ner=True``),
+so attendance lines and table cells keep their exact rule-based reading and only the
+running text that needs it (decisions, actions, item text) pays for the network.
 
-Entity labels: PERSON, ROLE (ent_id = canonical role), LOC (municipality; ent_id = its
-four-digit code), ORG (region or public body), DATE (``span._.iso`` = ISO date or interval).
+Entity labels: PERSON, ROLE (ent_id = canonical role), LOC (municipality: ent_id = its
+four-digit code; other places from the NER: no id), ORG (region or public body: ent_id = its
+short form; other organisations from the NER: no id), DATE (``span._.iso`` = ISO date or
+interval; from the date normalizer only).
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import json
 from collections.abc import Iterable
 from functools import cache
 from pathlib import Path
@@ -22,33 +29,36 @@ from spacy.language import Language
 from spacy.tokens import Doc
 
 from pipeline import reference
-from pipeline.nlp import components  # noqa: F401  (registers the factories)
+from pipeline.nlp import components, tokenizer  # noqa: F401  (registers the factories)
 
 CONFIG_PATH = Path(__file__).resolve().parent / "config.cfg"
-MODEL_DIR = Path(__file__).resolve().parents[2] / "models" / "sv_protokoll_rules"
-MODEL_NAME = "sv_protokoll_rules"
+MODEL_DIR = Path(__file__).resolve().parents[2] / "models" / "sv_protokoll"
+MODEL_NAME = "sv_protokoll"
+NER = "ner"
 
 
 def entity_patterns(nlp: Language) -> list[dict]:
-    """Entity-ruler patterns from the reference data, each with an id analysts can join on."""
+    """Entity-ruler patterns from the reference data, each with an id analysts can join on.
+
+    These are the certain ones: roles, regions, public bodies and the municipality forms
+    of more than one word ("Vindelns kommun", "Umeå stad", "Upplands Väsby"). The bare
+    one-word names are :func:`place_patterns`.
+    """
     patterns: list[dict] = []
 
     def phrase(label: str, text: str, ent_id: str) -> None:
         patterns.append({"label": label, "pattern": text, "id": ent_id})
 
-    for m in reference.municipalities().values():
-        genitive = m.official_name.removesuffix(" kommun")
-        forms = {m.official_name, m.name, f"{genitive} stad", m.official_name.lower()}
-        forms |= {f"{m.name} kommun".lower(), f"{genitive.lower()} kommun"}
-        for form in list(forms):
-            forms.add(_strip_diacritics(form))
-        for form in sorted(forms):
-            phrase("LOC", form, m.code)
+    for code, form in _municipality_forms():
+        if " " in form:
+            phrase("LOC", form, code)
     for r in reference.regions():
         for form in sorted({r["name"], f"Region {r['short_name']}"}):
             phrase("ORG", form, f"region:{r['code']}")
     for body in reference.public_bodies():
-        phrase("ORG", body["name"], body["short_name"] or body["name"])
+        ent_id = body["short_name"] or body["name"]
+        for form in sorted({body["name"], body["name"][0].lower() + body["name"][1:]}):
+            phrase("ORG", form, ent_id)  # "Länsstyrelsen", "länsstyrelsen"
         if body["short_name"]:
             phrase("ORG", body["short_name"], body["short_name"])
     for written, role in reference.roles().items():
@@ -57,35 +67,99 @@ def entity_patterns(nlp: Language) -> list[dict]:
     return patterns
 
 
+def place_patterns() -> list[dict]:
+    """One-word municipality names ("Umeå", "Berg"): tagged where the NER left the word free."""
+    return [
+        {"label": "LOC", "pattern": form, "id": code}
+        for code, form in _municipality_forms()
+        if " " not in form
+    ]
+
+
+def _municipality_forms() -> list[tuple[str, str]]:
+    out = []
+    for m in reference.municipalities().values():
+        genitive = m.official_name.removesuffix(" kommun")
+        forms = {m.official_name, m.name, f"{genitive} stad", m.official_name.lower()}
+        forms |= {f"{m.name} kommun".lower(), f"{genitive.lower()} kommun"}
+        for form in list(forms):
+            forms.add(_strip_diacritics(form))
+        out += [(m.code, form) for form in sorted(forms)]
+    return out
+
+
 def _strip_diacritics(text: str) -> str:
     return text.translate(str.maketrans("åäöÅÄÖéÉüÜ", "aaoAAOeEuU"))
 
 
-def assemble() -> Language:
-    """The pipeline from ``config.cfg`` with its patterns added, ready to use or save."""
+def assemble(ner_source: Path | None = None) -> Language:
+    """The pipeline from ``config.cfg`` with its patterns added, ready to use or save.
+
+    The trained NER is taken from the model folder ``ner_source``; without one the pipeline
+    holds the rule components alone.
+    """
     config = spacy.util.load_config(CONFIG_PATH)
-    nlp = spacy.util.load_model_from_config(config, auto_fill=True, validate=True)
+    if ner_source is None:
+        config["nlp"]["pipeline"] = [p for p in config["nlp"]["pipeline"] if p != NER]
+        del config["components"][NER]
+        nlp = spacy.util.load_model_from_config(config, auto_fill=True, validate=True)
+    else:
+        nlp = spacy.util.load_model_from_config(
+            config.merge({"paths": {"ner": str(ner_source)}}), auto_fill=True, validate=True
+        )
+        nlp._config["paths"]["ner"] = None  # the saved config names no build machine path
     nlp.get_pipe("entity_ruler").add_patterns(entity_patterns(nlp))
+    nlp.get_pipe("place_ruler").add_patterns(place_patterns())
     nlp.meta.update(
         {
             "name": MODEL_NAME,
-            "version": "0.1.0",
-            "description": "protokoll rule-based Swedish pipeline for meeting minutes",
-            "sources": [{"name": "pipeline/data reference lists"}],
+            "version": "0.2.0",
+            "description": (
+                "protokoll Swedish pipeline for meeting minutes: a small trained NER "
+                "(PERSON, ORG, LOC, DATE) with entity-ruler, date and person rules"
+            ),
+            "license": "MIT",
+            "sources": [
+                {"name": "pipeline/data reference lists"},
+                {"name": "Faker sv_SE names (generated training sentences)"},
+                {"name": "pipeline/data/ner_train.jsonl (hand-annotated sentences)"},
+            ],
         }
     )
+    if ner_source is not None:
+        nlp.meta["performance"] = _performance(ner_source)
     return nlp
 
 
-def build_model(path: Path = MODEL_DIR) -> Path:
-    """Write the model folder; ``spacy.load(path)`` then works offline."""
-    assemble().to_disk(path)
+def _performance(model: Path) -> dict:
+    meta = model / "meta.json"
+    if not meta.exists():
+        return {}
+    return json.loads(meta.read_text(encoding="utf-8")).get("performance", {})
+
+
+def build_model(path: Path = MODEL_DIR, ner_source: Path | None = None) -> Path:
+    """Write the model folder; ``spacy.load(path)`` then works offline.
+
+    The trained NER comes from ``ner_source`` (a folder holding a trained ``ner``, as
+    ``protokoll train`` makes), by default from the shipped model; ``metrics.json`` of the
+    shipped model is kept when the folder is rebuilt in place.
+    """
+    source = ner_source or MODEL_DIR
+    if not (source / NER).is_dir():
+        raise FileNotFoundError(f"no trained NER in {source}: run `protokoll train` first")
+    nlp = assemble(source)
+    metrics = source / "metrics.json"
+    keep = metrics.read_bytes() if metrics.exists() else None
+    nlp.to_disk(path)
+    if keep is not None and not (path / "metrics.json").exists():
+        (path / "metrics.json").write_bytes(keep)
     return path
 
 
 @cache
 def load_nlp(path: Path | None = None) -> Language:
-    """The shipped model, or one assembled in memory when the folder is absent."""
+    """The shipped model, or the rule components assembled in memory when it is absent."""
     path = path or MODEL_DIR
     if (path / "config.cfg").exists():
         return spacy.load(path)
@@ -98,16 +172,40 @@ def tag(
     reference_date: dt.date | None = None,
     known_names: Iterable[str] = (),
     names_first: bool = False,
+    ner: bool = False,
 ) -> Doc:
     """Run the pipeline on ``text``; yearless dates take the year on or after the reference.
 
     ``names_first`` says the text is a list of people (an attendance line), so a capitalized
     word opening it or following a comma starts a name even if it is no known first name.
+    ``ner`` runs the trained NER too (running text: decisions, actions, item text); without
+    it the rules alone tag the text, as they do for attendance lines and table cells.
     """
-    doc = nlp.make_doc(text)
-    doc.user_data["reference_date"] = reference_date
-    doc.user_data["known_names"] = tuple(known_names)
-    doc.user_data["names_first"] = names_first  # a list of names: capitals start names
-    for _, proc in nlp.pipeline:
-        doc = proc(doc)
-    return doc
+    return tag_many(nlp, [text], reference_date, known_names, names_first, ner)[0]
+
+
+def tag_many(
+    nlp: Language,
+    texts: Iterable[str],
+    reference_date: dt.date | None = None,
+    known_names: Iterable[str] = (),
+    names_first: bool = False,
+    ner: bool = False,
+) -> list[Doc]:
+    """:func:`tag` for many texts at once: the NER reads them in batches, which is faster."""
+    known = tuple(known_names)
+    docs = []
+    for text in texts:
+        doc = nlp.make_doc(text)
+        doc.user_data["reference_date"] = reference_date
+        doc.user_data["known_names"] = known
+        doc.user_data["names_first"] = names_first  # a list of names: capitals start names
+        docs.append(doc)
+    for name, proc in nlp.pipeline:
+        if name == NER and not ner:
+            continue
+        if name == NER and len(docs) > 1:
+            docs = list(proc.pipe(docs, batch_size=64))
+        else:
+            docs = [proc(doc) for doc in docs]
+    return docs

@@ -2,25 +2,34 @@
 
 - ``protokoll_dates`` tags DATE entities with the project's Swedish date normalizer and
   keeps the ISO value in ``span._.iso`` (year inferred from ``doc.user_data["reference_date"]``).
+- ``protokoll_entity_links`` gives the trained NER's LOC and ORG entities the ids of the
+  reference data (municipality code, public body short form) when they name one.
 - ``protokoll_persons`` tags PERSON entities by rule: runs of capitalized name tokens and
   initials ("Hans-Åke Donnersvärd", "Lisa A L", "Jonas J."), and single first names or
   initials ("Lisa", "P-E") that the caller lists in ``doc.user_data["known_names"]``.
-  A trained NER replaces it in a later issue; the rest of the pipeline does not change.
+  After the trained NER it fills what the NER left (the NER runs on running text only).
 
-Both are exposed as ``spacy_factories`` entry points, so ``spacy.load("models/...")`` finds
+All are exposed as ``spacy_factories`` entry points, so ``spacy.load("models/...")`` finds
 them without importing this package first.
 """
 
 from __future__ import annotations
 
 import re
+from functools import cache
 
 from spacy.language import Language
 from spacy.tokens import Doc, Span
 from spacy.util import filter_spans
 
-from pipeline.normalize.dates import find_dates
-from pipeline.reference import first_names, fold
+from pipeline.normalize.dates import find_dates, parse_date
+from pipeline.reference import (
+    find_municipality,
+    first_names,
+    fold,
+    public_bodies,
+    regions,
+)
 
 if not Span.has_extension("iso"):
     Span.set_extension("iso", default=None)
@@ -64,7 +73,13 @@ def make_date_recognizer(nlp: Language, name: str) -> DateRecognizer:
 
 
 class DateRecognizer:
-    """Tags DATE entities; ``span._.iso`` holds '2016-04-27' or '2016-05-18/2016-05-19'."""
+    """Tags DATE entities; ``span._.iso`` holds '2016-04-27' or '2016-05-18/2016-05-19'.
+
+    The normalizer is the authority on dates: its dates replace what the trained NER tagged
+    over the same words (the rules' entities, which carry an id, stay), and a DATE of the
+    NER that the normalizer did not find is kept only if it parses as one date on its own
+    ("16.8"), with that value.
+    """
 
     def __call__(self, doc: Doc) -> Doc:
         reference = doc.user_data.get("reference_date")
@@ -74,17 +89,177 @@ class DateRecognizer:
             span = doc.char_span(
                 mention.start, mention.end, label="DATE", alignment_mode="contract"
             )
+            if span is not None and len(span) > 1 and span[-1].text == ".":
+                # "17 nov." at a sentence end: the period is the full stop
+                span = Span(doc, span.start, span.end - 1, label="DATE")
             if span is not None:
                 new.append((span, mention.iso))
-        taken = {i for ent in doc.ents for i in range(ent.start, ent.end)}
+        ruled = [e for e in doc.ents if e.ent_id_]  # entity ruler: certain
+        learned = [e for e in doc.ents if not e.ent_id_]  # trained NER
+        taken = {i for ent in ruled for i in range(ent.start, ent.end)}
         kept = [(s, iso) for s, iso in new if not any(i in taken for i in range(s.start, s.end))]
         kept_spans = filter_spans([s for s, _ in kept])
-        doc.ents = list(doc.ents) + kept_spans
+        covered = {i for s in kept_spans for i in range(s.start, s.end)}
         iso_by_bounds = {(s.start_char, s.end_char): iso for s, iso in kept}
+        others = []
+        for ent in learned:
+            if any(i in covered for i in range(ent.start, ent.end)):
+                continue
+            if ent.label_ == "DATE":
+                mention = parse_date(ent.text, reference)
+                if mention is None:
+                    continue
+                iso_by_bounds[(ent.start_char, ent.end_char)] = mention.iso
+            others.append(ent)
+        doc.ents = sorted(ruled + others + kept_spans, key=lambda e: e.start)
         for ent in doc.ents:
             if ent.label_ == "DATE" and (ent.start_char, ent.end_char) in iso_by_bounds:
                 ent._.iso = iso_by_bounds[(ent.start_char, ent.end_char)]
         return doc
+
+
+@Language.factory("protokoll_entity_links")
+def make_entity_linker(nlp: Language, name: str) -> EntityLinker:
+    return EntityLinker()
+
+
+class EntityLinker:
+    """Checks the trained NER's entities and gives them the ids of the reference data.
+
+    - A place or organisation that names a municipality ("Umeås", "Vindeln") gets its
+      four-digit code, one that names a region or public body ("Trafikverkets",
+      "skolverket") its short form, as the entity ruler's entities have them.
+    - Punctuation at the edges is trimmed ("– Attraktiv"), a common word before a person's
+      name too ("Hos Jens Nilsson"), initials before a surname are added ("LG Brandt").
+    - An entity made of frequent Swedish words only is dropped where it opens a sentence
+      or is written in lower case ("Detta", "Det lyftes", "respektive kommun"): first
+      names and municipalities stay. So is one without letters ("59"), and a person or
+      place with digits ("070-332").
+    - A bare municipality name tagged ORG is a place (LOC), as the entity ruler has it.
+    """
+
+    def __call__(self, doc: Doc) -> Doc:
+        if not any(not e.ent_id_ for e in doc.ents):
+            return doc
+        ents = []
+        for ent in doc.ents:
+            if not ent.ent_id_ and ent.label_ != "DATE":  # dates: the normalizer's
+                ent = _checked(doc, ent)
+                if ent is None:
+                    continue
+            ent_id = None
+            if not ent.ent_id_ and ent.label_ == "LOC":
+                ent_id = _municipality_code(ent.text)
+            elif not ent.ent_id_ and ent.label_ == "ORG":
+                ent_id = _organisation_id(ent.text)
+            if ent_id:
+                ent = Span(doc, ent.start, ent.end, label=ent.label_, span_id=ent_id)
+            ents.append(ent)
+        doc.ents = ents
+        return doc
+
+
+COMMON_ZIPF = 3.0  # wordfreq's small Swedish list reaches down to about here
+
+
+def _checked(doc: Doc, ent: Span) -> Span | None:
+    """The NER's entity with its edges cleaned, or None when it is no name (see above)."""
+    start, end = ent.start, ent.end
+    while start < end and not _has_letter_or_digit(doc[start].text):
+        start += 1  # "– Attraktiv"
+    while end > start and not _has_letter_or_digit(doc[end - 1].text):
+        end -= 1  # "årsstämma –"
+    if ent.label_ == "PERSON":
+        # a common word before the name: "Hos Jens Nilsson", "Enligt Lisa"
+        while (
+            end - start > 1
+            and _sentence_initial(doc, start)
+            and len(doc[start].text) > 2
+            and _common_word(doc[start].text)
+            and not _is_first_name(doc[start].text, set())
+        ):
+            start += 1
+        if not _is_first_name(doc[start].text, set()):
+            # a surname with initials before it that the NER left out: "LG Brandt"
+            while (
+                start > 0 and _INITIALS.match(doc[start - 1].text) and not doc[start - 1].ent_type_
+            ):
+                start -= 1
+    if start >= end:
+        return None
+    if (start, end) != (ent.start, ent.end):
+        ent = Span(doc, start, end, label=ent.label_)
+    text = ent.text
+    if not any(ch.isalpha() for ch in text):
+        return None  # "59"
+    if ent.label_ in ("PERSON", "LOC") and any(ch.isdigit() for ch in text):
+        return None  # "070-332"
+    if ent.label_ == "PERSON" and text == text.lower():
+        return None  # a name has a capital: "t.f"
+    words = [t.text for t in ent if any(ch.isalpha() for ch in t.text)]
+    common = all(_common_word(w) for w in words) and not any(
+        _is_first_name(w, set()) or find_municipality(w) for w in words
+    )
+    if common and (_sentence_initial(doc, ent.start) or text == text.lower()):
+        return None  # "Detta", "Det lyftes", "respektive kommun", "mycket"
+    if ent.label_ == "ORG" and (municipality := find_municipality(text)):
+        # a municipality's bare name is a place here, as the entity ruler has it
+        return Span(doc, ent.start, ent.end, label="LOC", span_id=municipality.code)
+    return ent
+
+
+def _has_letter_or_digit(text: str) -> bool:
+    return any(ch.isalnum() for ch in text)
+
+
+@cache
+def _common_words() -> frozenset[str]:
+    from pipeline.normalize.diacritics import word_buckets
+
+    last = round((9 - COMMON_ZIPF) * 100)  # bucket i holds the words at 10 ** (-i / 100)
+    return frozenset(w for bucket in word_buckets("small")[: last + 1] for w in bucket)
+
+
+def _common_word(word: str) -> bool:
+    return word.lower() in _common_words()
+
+
+def _without_genitive(text: str) -> list[str]:
+    forms = [text]
+    if text.endswith(":s"):
+        forms.append(text[:-2])
+    elif text.endswith("s"):
+        forms.append(text[:-1])
+    return forms
+
+
+def _municipality_code(text: str) -> str | None:
+    for form in _without_genitive(text):
+        if municipality := find_municipality(form):
+            return municipality.code
+    return None
+
+
+def _organisation_id(text: str) -> str | None:
+    index = _organisation_index()
+    for form in _without_genitive(text):
+        if (found := index.get(fold(form))) is not None:
+            return found
+    return None
+
+
+@cache
+def _organisation_index() -> dict[str, str]:
+    index: dict[str, str] = {}
+    for region in regions():
+        for form in (region["name"], f"Region {region['short_name']}"):
+            index.setdefault(fold(form), f"region:{region['code']}")
+    for body in public_bodies():
+        ent_id = body["short_name"] or body["name"]
+        index.setdefault(fold(body["name"]), ent_id)
+        if body["short_name"]:
+            index.setdefault(fold(body["short_name"]), ent_id)
+    return index
 
 
 @Language.factory("protokoll_persons", default_config={"min_tokens": 2})
