@@ -88,7 +88,7 @@ def _open(path: Path) -> docx.document.Document:
     """Open with python-docx, turning every way a file can be broken into a clear message."""
     _check_zip(path)
     try:
-        return docx.Document(str(path))
+        word = docx.Document(str(path))
     except KeyError as exc:
         with zipfile.ZipFile(path) as archive:
             if "word/document.xml" not in archive.namelist():
@@ -100,6 +100,19 @@ def _open(path: Path) -> docx.document.Document:
         raise DocumentError(f"not a valid .docx: broken XML ({exc})") from None
     except (PackageNotFoundError, ValueError, zipfile.BadZipFile) as exc:
         raise DocumentError(f"not a valid .docx: {exc}") from None
+    except (AttributeError, TypeError, IndexError) as exc:
+        # A part holding the wrong XML ([Content_Types].xml with relationships in it):
+        # python-docx finds elements without the children it expects (found by fuzzing).
+        raise DocumentError(
+            f"not a valid .docx: a package part holds the wrong XML ({type(exc).__name__}: {exc})"
+        ) from None
+    root = word.element
+    if root.tag != _w("document") or root.find("w:body", NS) is None:
+        raise DocumentError(
+            "not a valid .docx: the main part is not a Word document body (root element "
+            f"<{etree.QName(root.tag).localname}>)"
+        )
+    return word
 
 
 def _check_zip(path: Path) -> None:
@@ -172,8 +185,12 @@ def _xml_encoding(head: bytes) -> str:
 
 
 def _metadata(word: docx.document.Document) -> dict[str, str]:
-    props = word.core_properties
-    found = {"title": props.title, "author": props.author, "page_header": _page_header(word)}
+    try:
+        props = word.core_properties
+        found = {"title": props.title, "author": props.author}
+    except (AttributeError, TypeError, ValueError):  # docProps/core.xml holds other XML
+        found = {}
+    found["page_header"] = _page_header(word)
     return {key: value.strip() for key, value in found.items() if value and value.strip()}
 
 
@@ -739,9 +756,22 @@ class _BodyReader:
         return _join(pieces)
 
 
+# Word allows 63 columns; python-docx repeats a merged cell once per grid column it spans,
+# so a crafted w:gridSpan of 4294967296 would build billions of cells (found by fuzzing).
+MAX_GRID_COLUMNS = 1000
+_GRID = etree.XPath("w:trPr/w:gridBefore/@w:val | w:trPr/w:gridAfter/@w:val", namespaces=NS)
+_SPANS = etree.XPath("w:tc/w:tcPr/w:gridSpan/@w:val", namespaces=NS)
+
+
 def _row_tcs(row: _Row) -> list[etree._Element]:
-    """The ``w:tc`` of each grid cell; falls back to the row's own cells on a broken merge."""
+    """The ``w:tc`` of each grid cell; falls back to the row's own cells on a broken merge
+    or an absurd grid."""
+    tr = row._tr
+    spans = _SPANS(tr)
+    width = len(tr.tc_lst) - len(spans) + sum(_int(v, 1) for v in [*spans, *_GRID(tr)])
+    if width > MAX_GRID_COLUMNS:
+        return list(tr.tc_lst)
     try:
         return [cell._tc for cell in row.cells]
     except (ValueError, IndexError, AttributeError, InvalidXmlError):
-        return list(row._tr.tc_lst)
+        return list(tr.tc_lst)

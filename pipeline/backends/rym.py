@@ -17,12 +17,15 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
+from pipeline import limits
 from pipeline.errors import DocumentError
 from pipeline.model import Block, BlockKind, Cell, Document, Provenance, Span, Style
 
 FORMAT = "rym-md"
 
-_HEADING = re.compile(r"^(#{1,6})\s+(.*?)(?:\s+#+)?\s*$")
+# The closing "##" of "## Title ##" is cut by _heading_text: a regex doing it (lazy text, then
+# optional hashes, then spaces) backtracks quadratically on a heading with many spaces.
+_HEADING = re.compile(r"^(#{1,6})\s+(.*)$")
 _BULLET = re.compile(r"^\s*[-+•*]\s+(.*)$")
 _NUMBERED = re.compile(r"^\s*(\d{1,3}[.)])\s+(.*)$")
 _RULE = re.compile(r"^\s*(?:-{3,}|\*{3,}|_{3,})\s*$")
@@ -84,6 +87,15 @@ def parse_inline(source: str) -> tuple[str, tuple[Span, ...]]:
     return _strip(plain, spans)
 
 
+def _heading_text(text: str) -> str:
+    """A heading's text without trailing spaces and an optional closing run of '#'."""
+    text = text.rstrip()
+    unclosed = text.rstrip("#")
+    if unclosed != text and unclosed[-1:].isspace():
+        return unclosed.rstrip()
+    return text
+
+
 def _touches_text(source: str, m: re.Match[str], open_at: dict[Style, int]) -> bool:
     """Markdown's flanking rule: an opener is followed by text, a closer preceded by it."""
     style = Style.BOLD if m.group(2) else Style.ITALIC
@@ -123,11 +135,13 @@ def decode(data: bytes, path: Path) -> tuple[str, str]:
 
 def read(path: Path) -> Document:
     """Read a Run-your-meeting text export into the document model."""
+    limits.check_file_size(path, text=True)  # before reading: a 50 MB "export" is refused
     try:
         data = path.read_bytes()
     except OSError as exc:
         raise DocumentError(f"cannot read file: {exc.strerror or exc}") from exc
     text, encoding = decode(data, path)
+    limits.check_chars(len(text), path)
     blocks = parse_text(text)
     if not blocks:
         raise DocumentError("empty document: no text found")
@@ -167,7 +181,7 @@ def parse_text(text: str) -> list[Block]:
             flush_para()
         elif m := _HEADING.match(line):
             flush_para()
-            heading, spans = parse_inline(m.group(2))
+            heading, spans = parse_inline(_heading_text(m.group(2)))
             if heading:
                 blocks.append(
                     Block(
@@ -185,9 +199,16 @@ def parse_text(text: str) -> list[Block]:
             flush_para()
             number = "•" if m.re is _BULLET else m.group(1)
             item, spans = parse_inline(m.group(m.lastindex or 1))
-            blocks.append(
-                Block(BlockKind.LIST_ITEM, item, spans, number=number, prov=Provenance(line=lineno))
-            )
+            if item or number != "•":  # an empty bullet says nothing; "3." alone still numbers
+                blocks.append(
+                    Block(
+                        BlockKind.LIST_ITEM,
+                        item,
+                        spans,
+                        number=number,
+                        prov=Provenance(line=lineno),
+                    )
+                )
         else:
             para.append((lineno, line))
     flush_para()
