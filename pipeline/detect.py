@@ -16,6 +16,7 @@ import mmap
 import re
 import struct
 import zipfile
+import zlib
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -71,7 +72,11 @@ def _text_format(head: bytes) -> str:
     if head.startswith(UTF16_BOMS):
         encoding = "utf-16-le" if head.startswith(b"\xff\xfe") else "utf-16-be"
         decoded = head[2:].decode(encoding, errors="ignore")
-        return "html" if _HTML_START.match(decoded.lstrip().encode()) else "text"
+        if _HTML_START.match(decoded.lstrip().encode()):
+            return "html"
+        # a UTF-16 text export: the text backend reads it
+        utf8 = decoded.encode()
+        return "rym-md" if _MARKDOWN_HEADING.search(utf8) or "ÅTGÄRDER" in decoded else "text"
     start = head.removeprefix(UTF8_BOM).lstrip()
     if start.startswith(b"{\\rtf"):
         return "rtf"
@@ -95,7 +100,7 @@ def _zip_format(path: Path) -> str:
             mimetype = _member(z, "mimetype", names, 200)
             manifest = _member(z, "META-INF/manifest.xml", names, 256 * 1024)
             types = _member(z, "[Content_Types].xml", names, 256 * 1024)
-    except (zipfile.BadZipFile, OSError, KeyError, EOFError, NotImplementedError):
+    except (zipfile.BadZipFile, OSError, KeyError, EOFError, NotImplementedError, zlib.error):
         # A truncated zip still starts like one: let the Word backend report it precisely.
         return "docx" if path.suffix.lower() == ".docx" else "zip"
     if "word/document.xml" in names or "wordprocessingml.document.main" in types:

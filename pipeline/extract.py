@@ -188,7 +188,7 @@ def _meeting_row(
             document.metadata.get(key, "") for key in ("page_header", "title", "author")
         )
         organization = _named_organization(
-            nlp, [page_header, found.title or "", *found.header_notes]
+            nlp, [page_header, found.title or "", *found.header_notes[:20]]
         )
     next_date = None
     if found.next_meeting_raw and date:

@@ -7,5 +7,7 @@ import hashlib
 
 def stable_id(prefix: str, *parts: str) -> str:
     """``prefix`` + 16 hex digits of a hash over ``parts``: ``stable_id("m", doc_id, "1")``."""
-    digest = hashlib.blake2b("\x1f".join(parts).encode("utf-8"), digest_size=8).hexdigest()
+    # surrogateescape: a file name with non-UTF-8 bytes still gets an id
+    data = "\x1f".join(parts).encode("utf-8", "surrogateescape")
+    digest = hashlib.blake2b(data, digest_size=8).hexdigest()
     return f"{prefix}_{digest}"

@@ -75,10 +75,7 @@ def test_committed_corpus_is_small():
 
 
 # Findings waiting for a fix in a file this issue does not own (see the issue 8 note).
-PENDING = {
-    "huge_mediabox.pdf": "pipeline/backends/pdf.py renders a 200,000-point page for OCR "
-    "(MemoryError): call limits.check_page_pixels before page.render",
-}
+PENDING: dict[str, str] = {}
 
 
 def _fault_params() -> list:
@@ -496,11 +493,6 @@ def test_odd_file_name_reads(runtime_faults):
     assert rym.read(odd).blocks
 
 
-@pytest.mark.xfail(
-    reason="pipeline/ids.py stable_id encodes the path strictly: a file name with non-UTF-8 "
-    "bytes crashes the run (fix: encode with 'surrogateescape'; see issue 8 note)",
-    strict=False,
-)
 def test_run_survives_a_file_name_with_newline_and_non_utf8_bytes(tmp_path, runtime_faults, nlp):
     from pipeline.run import RunOptions, run
 

@@ -275,11 +275,6 @@ def test_an_item_number_written_twice_is_one_key(nlp):
     assert len({r["item_number"] for r in rows}) == len(rows)
 
 
-@pytest.mark.xfail(
-    reason="found by test_extracted_tables_hold_together (PROTOKOLL_FUZZ_EXAMPLES=1500): "
-    "IndexError [E040] in pipeline/nlp/components.py _checked (doc[start] past the end)",
-    strict=False,
-)
 def test_a_heading_mark_after_beslut_does_not_crash_the_nlp_stage(nlp):
     text = "## 1. Kommunchefsgruppen\n\nBESLUT ##"
     document = Document("fuzz.rym.md", "rym-md", rym.parse_text(text))

@@ -30,6 +30,7 @@ from pathlib import Path
 import lxml.html
 from lxml import etree
 
+from pipeline import limits
 from pipeline.errors import DocumentError
 from pipeline.model import Block, BlockKind, Cell, Document, Provenance, Span, Style
 
@@ -70,10 +71,12 @@ _CHARSET_ALIASES = {"iso-8859-1": "cp1252", "latin1": "cp1252", "us-ascii": "cp1
 def read(path: Path) -> Document:
     """Read an HTML file into the document model; a page without text is a DocumentError."""
     try:
+        limits.check_file_size(path, text=True)
         data = path.read_bytes()
     except OSError as exc:
         raise DocumentError(f"cannot read file: {exc.strerror or exc}") from None
     text, encoding = decode(data)
+    limits.check_chars(len(text), path)
     blocks, title = parse_html(text)
     if not blocks:
         raise DocumentError("empty document: no visible text in the HTML")

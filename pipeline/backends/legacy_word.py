@@ -41,6 +41,7 @@ from dataclasses import dataclass, field
 from functools import partial
 from pathlib import Path
 
+from pipeline import limits
 from pipeline.backends import docx as docx_backend
 from pipeline.detect import detect_format
 from pipeline.errors import DocumentError
@@ -433,6 +434,10 @@ def read(path: Path, fmt: str | None = None, timeout: float | None = None) -> Do
     if fmt is None:
         detected = detect_format(path)
         fmt = detected if detected in FORMATS else path.suffix.lower().lstrip(".")
+    if fmt == "odt":
+        limits.check_zip(path)  # LibreOffice would inflate a zip bomb
+    else:
+        limits.check_file_size(path)
     state = _process()
     try:
         key = _key(path)

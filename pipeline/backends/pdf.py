@@ -30,7 +30,7 @@ from pathlib import Path
 import pypdfium2 as pdfium
 import pypdfium2.raw as pdfium_c
 
-from pipeline import ocr
+from pipeline import limits, ocr
 from pipeline.backends import pdf_layout as layout
 from pipeline.backends.pdf_layout import Line, PageWords, Word
 from pipeline.backends.pdf_tables import find_tables
@@ -128,13 +128,18 @@ def _open(path: Path) -> pdfium.PdfDocument:
     if len(pdf) == 0:
         pdf.close()
         raise DocumentError("not a valid PDF: it has no pages")
+    try:
+        limits.check_pages(len(pdf), path)
+    except limits.LimitExceeded:
+        pdf.close()
+        raise
     return pdf
 
 
 def _pdf_metadata(pdf: pdfium.PdfDocument) -> dict[str, str]:
     try:
         info = pdf.get_metadata_dict(skip_empty=True)
-    except pdfium.PdfiumError:
+    except (pdfium.PdfiumError, UnicodeDecodeError, ValueError):
         return {}
     found = {"title": info.get("Title"), "author": info.get("Author")}
     found["producer"] = info.get("Producer") or info.get("Creator")
@@ -153,6 +158,11 @@ def _read_page(
 ) -> _Page:
     page = pdf[index]
     try:
+        text_page = page.get_textpage()
+        try:
+            limits.check_page_chars(text_page.count_chars(), index + 1)
+        finally:
+            text_page.close()
         width, height = page.get_width(), page.get_height()
         layer = read_text_layer(page, widths)
         words = PageWords(index + 1, width, height, layer.words, ocr=layer.ocr_layer)
@@ -162,6 +172,7 @@ def _read_page(
             words.tables = find_tables(page)
         elif ocr.tesseract_problem() is None:
             image = tmp / f"page-{index + 1:04d}.png"
+            limits.check_page_pixels(width * ocr.DPI / 72, height * ocr.DPI / 72, index + 1)
             bitmap = page.render(scale=ocr.DPI / 72, grayscale=True)
             try:
                 bitmap.to_pil().save(image, compress_level=1)

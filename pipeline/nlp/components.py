@@ -169,6 +169,8 @@ def _checked(doc: Doc, ent: Span) -> Span | None:
         start += 1  # "– Attraktiv"
     while end > start and not _has_letter_or_digit(doc[end - 1].text):
         end -= 1  # "årsstämma –"
+    if start >= end:
+        return None
     if ent.label_ == "PERSON":
         # a common word before the name: "Hos Jens Nilsson", "Enligt Lisa"
         while (

@@ -1,0 +1,79 @@
+"""A cache of parsed documents, so re-extraction after a structure or NLP change skips
+parsing (and OCR) entirely.
+
+An entry is the detected format and the :class:`pipeline.model.Document` of one file
+content, pickled, keyed by (sha256 of the bytes, file suffix, backend version): the suffix
+because detection may look at it (a truncated zip named .docx), the backend version
+(:func:`pipeline.fingerprint.backend_version`) because a parser change must parse again.
+Entries of one backend version live in one folder, so a new version starts empty and the old
+folder is removed whole. Every write is atomic; an unreadable entry is a miss.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import pickle
+import shutil
+import tempfile
+from pathlib import Path
+
+from pipeline.model import Document
+
+
+class DocumentCache:
+    """Parsed documents under ``root/<backend version>/<sha[:2]>/``."""
+
+    def __init__(self, root: Path, backend_version: str) -> None:
+        self.root = Path(root)
+        self.folder = self.root / backend_version
+
+    def _path(self, sha256: str, suffix: str) -> Path:
+        tag = hashlib.blake2b(suffix.lower().encode(), digest_size=4).hexdigest()
+        return self.folder / sha256[:2] / f"{sha256}-{tag}.pickle"
+
+    def get(self, sha256: str, suffix: str) -> tuple[str, Document] | None:
+        """(format, document) of a file with this content and suffix, or None."""
+        path = self._path(sha256, suffix)
+        try:
+            with path.open("rb") as f:
+                entry = pickle.load(f)
+            return entry["format"], entry["document"]
+        except FileNotFoundError:
+            return None
+        except Exception:  # truncated or from an incompatible model class: parse again
+            path.unlink(missing_ok=True)
+            return None
+
+    def put(self, sha256: str, suffix: str, fmt: str, document: Document) -> None:
+        """Store an entry; a full or read-only disk costs a later parse, never a failed row."""
+        path = self._path(sha256, suffix)
+        tmp = None
+        try:
+            path.parent.mkdir(parents=True, exist_ok=True)
+            fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=".", suffix=".tmp")
+            with os.fdopen(fd, "wb") as f:
+                pickle.dump({"format": fmt, "document": document}, f, pickle.HIGHEST_PROTOCOL)
+            os.replace(tmp, path)
+        except (OSError, pickle.PicklingError):
+            if tmp:
+                Path(tmp).unlink(missing_ok=True)
+
+    def prune(self, keep_sha256: set[str]) -> int:
+        """Remove other backend versions and entries of contents no longer in the archive.
+
+        Only for a cache that belongs to one output folder: a shared cache holds other
+        archives' entries.
+        """
+        removed = 0
+        if self.root.is_dir():
+            for other in self.root.iterdir():
+                if other.is_dir() and other != self.folder:
+                    shutil.rmtree(other, ignore_errors=True)
+                    removed += 1
+        if self.folder.is_dir():
+            for entry in self.folder.glob("*/*.pickle"):
+                if entry.name.split("-", 1)[0] not in keep_sha256:
+                    entry.unlink(missing_ok=True)
+                    removed += 1
+        return removed
