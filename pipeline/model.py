@@ -59,6 +59,22 @@ class Provenance:
         return f"block {self.block}" if self.block is not None else ""
 
 
+def append_span(spans: list[Span], span: Span) -> None:
+    """Add ``span``, merged into the last span of its style when they touch.
+
+    Backends build emphasis run by run ("**Lisa** **Andersson**" in Word is two runs);
+    merging keeps one span per emphasised stretch of text.
+    """
+    for i in range(len(spans) - 1, -1, -1):
+        last = spans[i]
+        if last.style == span.style:
+            if last.end == span.start:
+                spans[i] = Span(last.start, span.end, span.style)
+                return
+            break
+    spans.append(span)
+
+
 def _covers(text: str, spans: tuple[Span, ...], style: Style) -> bool:
     """True when every letter or digit of ``text`` lies inside a span of ``style``."""
     covered = [False] * len(text)

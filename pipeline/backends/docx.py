@@ -27,7 +27,7 @@ from lxml import etree
 
 from pipeline import limits
 from pipeline.errors import DocumentError
-from pipeline.model import Block, BlockKind, Cell, Document, Provenance, Span, Style
+from pipeline.model import Block, BlockKind, Cell, Document, Provenance, Span, Style, append_span
 
 FORMAT = "docx"
 
@@ -463,14 +463,7 @@ class _Collector:
         self._length = end
 
     def _add_span(self, span: Span) -> None:
-        for i in range(len(self._spans) - 1, -1, -1):
-            last = self._spans[i]
-            if last.style == span.style:
-                if last.end == span.start:
-                    self._spans[i] = Span(last.start, span.end, span.style)
-                    return
-                break
-        self._spans.append(span)
+        append_span(self._spans, span)
 
     def finish(self) -> _Styled:
         """The collected text without surrounding whitespace, spans shifted to match."""

@@ -32,7 +32,7 @@ from lxml import etree
 
 from pipeline import limits
 from pipeline.errors import DocumentError
-from pipeline.model import Block, BlockKind, Cell, Document, Provenance, Span, Style
+from pipeline.model import Block, BlockKind, Cell, Document, Provenance, Span, Style, append_span
 
 FORMAT = "html"
 
@@ -252,14 +252,7 @@ class _Collector:
         self._last = text[-1]
 
     def _add_span(self, span: Span) -> None:
-        for i in range(len(self._spans) - 1, -1, -1):
-            last = self._spans[i]
-            if last.style == span.style:
-                if last.end == span.start:
-                    self._spans[i] = Span(last.start, span.end, span.style)
-                    return
-                break
-        self._spans.append(span)
+        append_span(self._spans, span)
 
     def finish(self) -> tuple[str, tuple[Span, ...]]:
         """The text with spaces around line breaks and at both ends removed, spans shifted."""
