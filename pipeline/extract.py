@@ -179,7 +179,7 @@ def _meeting_row(
     title, organization = _title_and_organization(found.title)
     if organization is None and title and _ORGANISATION_NAME.search(title.strip()):
         organization = title.strip()  # "Stenålderns samfällighet" heads its own minutes
-    for note in found.header_notes if organization is None else ():
+    for note in [found.title or "", *found.header_notes] if organization is None else ():
         if m := _ASSOCIATION.search(note):
             organization = m.group(1)  # "HSB:s Bostadsrättsförening Imatra"
             break
@@ -376,13 +376,19 @@ def _attendees(
                 replaced = _PARTY.sub("", substitution.group("replaced")).strip(" ,")
                 row["_replaces"] = people.resolve(replaced) or people.add(replaced, "mention")
                 row["items_raw"] = substitution.group("items")
-    elected = _elected_adjusters(found)
+    elected = _elected_functionaries(found)
+    # Minutes without an attendance list (a stämma's "förteckning" is an appendix) still
+    # name the people who ran the meeting: they attended.
+    listed = bool(rows)
     for role_line in found.role_lines + elected:  # "Utses att justera: X" gives X a role
         in_prose = role_line in elected
         doc = tag(nlp, role_line.text, names_first=not in_prose)
-        for person_span, _ in _person_segments(doc):
+        segments = _person_segments(doc)
+        if in_prose and role_line.role in _SINGLE_HOLDER:
+            segments = segments[-1:]  # "Tomas Merio anmäler Marcus Holmgren att föra protokoll"
+        for person_span, _ in segments:
             name = given_name_first(person_span.text, flip)
-            if in_prose and people.resolve(name) is None:
+            if in_prose and listed and people.resolve(name) is None:
                 continue  # prose names an attendee, or nobody we list
             person = people.resolve(name) or people.add(name, "participants")
             row = rows.get(id(person))
@@ -390,6 +396,8 @@ def _attendees(
                 row = rows[id(person)] = _attendee_row(
                     meeting_id, person, person_span.text, None, role_line.where
                 )
+                if in_prose:  # elected to run the meeting: present
+                    row["attendance"], row["attendance_raw"] = "present", "funktionär"
             row["roles"] = sorted(set(row["roles"]) | {role_line.role})
     return list(rows.values())
 
@@ -412,15 +420,38 @@ def party_after(text: str, end: int) -> str | None:
     return None
 
 
-_ADJUSTER_ITEM = re.compile(r"\bval\s+av\s+(?:protokoll)?justerare|\bjustering\b", re.I)
+# Items that elect the meeting's functionaries, and the role each gives.
+_FUNCTIONARY_ITEMS: list[tuple[re.Pattern[str], tuple[str, ...]]] = [
+    (
+        re.compile(r"\bjuster\w*\b.*\brösträknare|\brösträknare.*\bjuster", re.I),
+        ("justerare", "rösträknare"),
+    ),
+    (
+        re.compile(r"\bval\s+av\s+(?:protokoll)?justerare|\bjustering\b|\bjustera\b", re.I),
+        ("justerare",),
+    ),
+    (re.compile(r"\bval\s+av\s+(?:stämmo|mötes)?ordförande", re.I), ("ordförande",)),
+    (
+        re.compile(r"\b(?:protokollförare|mötessekreterare|val\s+av\s+sekreterare)", re.I),
+        ("sekreterare",),
+    ),
+]
 
 
-def _elected_adjusters(found: MeetingStructure) -> list[RoleLine]:
-    """The decision of a 'Val av justerare' item names who adjusts the minutes."""
-    items = {i.number for i in found.items if _ADJUSTER_ITEM.search(i.title)}
-    return [
-        RoleLine(d.text, "justerare", d.where) for d in found.decisions if d.item_number in items
-    ]
+_SINGLE_HOLDER = {"ordförande", "sekreterare"}  # one person holds it: the last one named
+
+
+def _elected_functionaries(found: MeetingStructure) -> list[RoleLine]:
+    """'Val av justerare' and the like: the item's decision (or text) names who was elected."""
+    lines = []
+    for item in found.items:
+        roles = next((r for pattern, r in _FUNCTIONARY_ITEMS if pattern.search(item.title)), ())
+        if not roles:
+            continue
+        decided = [d for d in found.decisions if d.item_number == item.number]
+        texts = [(d.text, d.where) for d in decided] or [(item.text, item.where)]
+        lines += [RoleLine(text, role, where) for text, where in texts for role in roles if text]
+    return lines
 
 
 def _attendee_row(

@@ -29,6 +29,8 @@ def _b(text: str) -> bytes:
 
 
 def _s(data: bytes) -> str:
+    if isinstance(data, str):  # a manifest written before paths were stored as bytes
+        return data
     return data.decode("utf-8", "surrogateescape")
 
 

@@ -274,3 +274,35 @@ def test_week_due_dates_are_the_friday_and_columns_in_any_order(nlp):
         ("1", "Boka lokal", dt.date(2017, 11, 10), "Kansliet"),
         ("1", "Skicka kallelse", dt.date(2017, 11, 15), "Kansliet"),
     ]
+
+
+def test_a_stamma_without_attendance_list_names_its_functionaries(nlp):
+    doc = Document(
+        "stamma.pdf",
+        "pdf",
+        [
+            Block(BlockKind.HEADING, "PROTOKOLL", level=1),
+            para("fört vid ordinarie föreningsstämma med HSB:s Bostadsrättsförening Imatra i"),
+            para("Akalla den 26 april 2018"),
+            para("§ 2. Val av ordförande vid stämman", bold=True),
+            para("Till ordförande för stämman väljs Tomas Merio."),
+            para("§ 3. Anmälan av stämmoordförandes val av protokollförare", bold=True),
+            para("Tomas Merio anmäler Marcus Holmgren att för dagen föra protokoll."),
+            para("§ 6. Val av två personer att justera protokollet samt av rösträknare", bold=True),
+            para("Hans Ringdahl och Mahin Moradi anmäler sig för att justera samt rösträkna."),
+        ],
+    )
+    rows = extract_tables(doc, "doc_stamma", nlp)
+    people = {a["name"]: (a["attendance"], a["roles"]) for a in rows["attendees"]}
+    assert people == {
+        "Tomas Merio": ("present", ["ordförande"]),
+        "Marcus Holmgren": ("present", ["sekreterare"]),
+        "Hans Ringdahl": ("present", ["justerare", "rösträknare"]),
+        "Mahin Moradi": ("present", ["justerare", "rösträknare"]),
+    }
+    meeting = rows["meetings"][0]
+    assert (meeting["date"], meeting["body"], meeting["organization"]) == (
+        dt.date(2018, 4, 26),
+        "Föreningsstämman",
+        "HSB:s Bostadsrättsförening Imatra",
+    )
