@@ -12,6 +12,7 @@ municipalities inside that text are tagged by the NLP stage and normalized after
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import re
 import unicodedata
 from dataclasses import dataclass, field
@@ -422,6 +423,7 @@ def role_name(text: str) -> str:
 _LABEL_SPLIT = re.compile(r"^(?P<label>[^:\t]{2,40}?)\s*(?::\s*|\t+\s*|\s{2,})(?P<value>.*)$")
 
 
+@functools.lru_cache(maxsize=4096)
 def _header_label(text: str) -> str | None:
     """What a header label gives ('time', 'place', 'role:justerare', ...), fuzzy on long ones.
 
@@ -435,6 +437,7 @@ def _header_label(text: str) -> str | None:
         for label, kind in _HEADER_LABELS.items():
             if (
                 len(label) >= 10
+                and abs(len(label) - len(key)) <= 2
                 and kind in ("time", "place", "place_time", "body")
                 and _edit_distance(key, label) <= 2
             ):
