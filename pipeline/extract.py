@@ -202,6 +202,7 @@ def _meeting_row(
         "organization": organization,
         "body": found.body
         or _title_body(title)
+        or next(filter(None, map(_title_body, found.header_notes[:5])), None)
         or _body(found)
         or _meeting_body(title, *found.header_notes)
         or title,
@@ -238,6 +239,8 @@ def _title_and_organization(title: str | None) -> tuple[str | None, str | None]:
     """'Kommunchefsmöte, Umeåregionen' -> ('Kommunchefsmöte', 'Umeåregionen')."""
     if not title:
         return None, None
+    if municipality := reference.find_municipality(title.strip()):
+        return title, municipality.official_name  # "STORUMANS KOMMUN" heads the minutes
     if m := _MEETING_OF.match(_KIND_PREFIX.sub("", title.strip())):
         return title, m.group("org").strip()
     parts = [p.strip() for p in title.split(",") if p.strip()]

@@ -32,7 +32,7 @@ _PARAGRAPH_ITEM = re.compile(
 _TOC_LINE = re.compile(r"(?:\.{4,}|…{2,}|_{4,})\s*\d*\s*$|\s\d{1,3}\s*$")
 _RULE_LINE = re.compile(r"^[\s_\-–—=*.]+$")
 _DECISION_LABELS = {"beslut", "beslutade", "beslutas", "beslutet", "beslut i korthet"}
-_OWN_DECISION = re.compile(r"^[\wåäöÅÄÖ-]+s\s+beslut$")
+_OWN_DECISION = re.compile(r"^[\wåäöÅÄÖ][\wåäöÅÄÖ -]{0,40}s\s+beslut$")
 _TEXT_SECTION_LABELS = {
     "ärendebeskrivning",
     "ärendet",
@@ -69,6 +69,8 @@ _TEXT_SECTION_LABELS = {
     "noteringar",
 }
 _PROPOSAL_LABEL = re.compile(r"^[\wåäöÅÄÖ-]+s\s+förslag(\s+till\s+beslut)?$")
+# "NKBY/497/12.03.01/2022", "KS 2015/312": a case number standing alone
+_DIARY_NUMBER = re.compile(r"^(?:[A-ZÅÄÖ]{2,6}[/ ]\d+/[\d./]+|[A-ZÅÄÖ]{2,6}\s+\d{4}/\d+)$")
 _DNR = re.compile(r"^(?:dnr|diarienummer|diarienr)\b[\s.:]*(.+)$", re.I)
 _ACTION_LABELS = {"åtgärder", "åtgärd", "åtgärdslista", "uppdrag", "att göra"}
 _ACTION_COLUMN_LABELS = {"slutdatum", "datum", "klart", "klart senast", "ansvarig", "ansvar"}
@@ -105,7 +107,7 @@ _SECTION_ROLES: list[tuple[re.Pattern[str], str]] = [
     (re.compile(r"^ej\s+tjänstgörande\s+ersättare"), "ersättare"),
     (re.compile(r"^tjänstgörande\s+ersättare"), "tjänstgörande ersättare"),
     (re.compile(r"^ersättare"), "ersättare"),
-    (re.compile(r"^(ledamöter|ordinarie\s+ledamöter)"), "ledamot"),
+    (re.compile(r"^(ledamöter|ordinarie\s+ledamöter|beslutande)"), "ledamot"),
 ]
 
 
@@ -246,7 +248,7 @@ class MeetingStructure:
 def find_structure(document: Document) -> MeetingStructure:
     """Find the parts of a meeting in ``document``."""
     found = MeetingStructure()
-    blocks = [b for b in document.blocks if not _RULE_LINE.match(b.text or "x")]
+    blocks = list(document.blocks)
     first_item = next(
         (
             i
@@ -255,10 +257,15 @@ def find_structure(document: Document) -> MeetingStructure:
         ),
         len(blocks),
     )
-    _HeaderReader(found).read(blocks[:first_item])
+    _HeaderReader(found).read([b for b in blocks[:first_item] if not _is_rule(b)])
     signs = any(_paragraph_sign_item(b) for b in blocks)
     _read_items(blocks[first_item:], found, signs)
     return found
+
+
+def _is_rule(block: Block) -> bool:
+    """A line of underscores or dashes ('______'): it closes a section, it holds no text."""
+    return block.kind != BlockKind.TABLE and bool(_RULE_LINE.match(block.text or "x"))
 
 
 def _paragraph_sign_item(block: Block) -> bool:
@@ -690,7 +697,10 @@ def _without_date_and_time(value: str) -> str:
     for mention in sorted(find_dates(value), key=lambda m: -m.start):
         text = text[: mention.start] + text[mention.end :]
     text = re.sub(r"\b(kl\.?|klockan)?\s*\d{1,2}[.:]\d{2}(\s*[-–]\s*\d{1,2}[.:]\d{2})?", "", text)
-    return re.sub(r"\s{2,}", " ", text).strip(" ,;–-")
+    text = re.sub(
+        r"\b(måndag|tisdag|onsdag|torsdag|fredag|lördag|söndag)(en)?\b", "", text, flags=re.I
+    )
+    return re.sub(r"\s+,", ",", re.sub(r"\s{2,}", " ", text)).strip(" ,;–-")
 
 
 class _ItemReader:
@@ -796,6 +806,11 @@ class _ItemReader:
 
     def paragraph(self, block: Block) -> None:
         text = block.display_text.strip()
+        if _is_rule(block) or (self.mode == "decision" and _DIARY_NUMBER.match(text)):
+            self.mode, self.section, self.action = "text", "", None  # the block ends here
+            if not _is_rule(block):
+                self._text(block, text)
+            return
         if self.mode == "actions" and self._action_line(block, text):
             return
         if _looks_like_label(block, text) and self._section_label(block, label_key(text)):

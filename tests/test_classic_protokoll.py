@@ -182,7 +182,7 @@ def test_kommunstyrelse_header_with_parties_and_substitutes(nlp):
     people = {a["name"]: (a["party"], a["roles"], a["attendance"]) for a in rows["attendees"]}
     assert people == {
         "Anna Berg": ("S", ["ordförande"], "present"),
-        "Olle Ek": ("C", ["justerare"], "present"),
+        "Olle Ek": ("C", ["justerare", "ledamot"], "present"),
         "Karin Lund": ("M", ["tjänstgörande ersättare"], "present"),
         "Per Holm": ("KD", ["ersättare"], "present"),
         "Eva Strand": (None, ["ekonomichef"], "present"),
