@@ -205,7 +205,7 @@ def _meeting_row(
         or next(filter(None, map(_title_body, found.header_notes[:5])), None)
         or _body(found)
         or _meeting_body(title, *found.header_notes)
-        or title,
+        or (_KIND_PREFIX.sub("", title) if title else None),
         "date": date,
         "date_raw": found.date_raw,
         "start_time": start.strftime("%H:%M") if start else None,
@@ -368,8 +368,11 @@ def _attendees(
             if row is None:
                 row = rows[id(person)] = _attendee_row(meeting_id, person, person_span.text, line)
             row["roles"] = sorted(set(row["roles"]) | roles)
+            regions = [e for e in ents if e.label_ == "ORG" and e.ent_id_.startswith("region:")]
             if places and row["municipality"] is None:
                 _set_municipality(row, places[0].ent_id_, "stated")
+            elif regions and row["municipality"] is None:
+                _set_organisation(row, regions[0].text)  # "Region Västerbotten"
             elif (organisation := line.organisation or next(iter(organisations), None)) and (
                 row["municipality"] is None
             ):
@@ -387,8 +390,8 @@ def _attendees(
         in_prose = role_line in elected
         doc = tag(nlp, role_line.text, names_first=not in_prose)
         segments = _person_segments(doc)
-        if in_prose and role_line.role in _SINGLE_HOLDER:
-            segments = segments[-1:]  # "Tomas Merio anmäler Marcus Holmgren att föra protokoll"
+        if in_prose:
+            segments = _holders(role_line, segments)
         for person_span, _ in segments:
             name = given_name_first(person_span.text, flip)
             if in_prose and listed and people.resolve(name) is None:
@@ -402,7 +405,71 @@ def _attendees(
                 if in_prose:  # elected to run the meeting: present
                     row["attendance"], row["attendance_raw"] = "present", "funktionär"
             row["roles"] = sorted(set(row["roles"]) | {role_line.role})
+    _titles_in_prose(found, people, rows)
+    if not any(line.label != "deltagare" for line in found.attendee_lines):
+        # a "Deltagare" list is the only list: those it names took part
+        for row in rows.values():
+            row["attendance"] = row["attendance"] or "present"
     return list(rows.values())
+
+
+_ROLE_WORDS = {
+    "ordförande": re.compile(r"ordförande", re.I),
+    "sekreterare": re.compile(r"sekreterare|protokollförare|föra protokoll", re.I),
+    "justerare": re.compile(r"juster", re.I),
+    "rösträknare": re.compile(r"rösträkn", re.I),
+}
+
+
+def _holders(role_line: RoleLine, segments: list) -> list:
+    """Who an election sentence gives ``role_line.role``: the names whose nearest preceding
+    role word is that role ("till sekreterare valdes A och till justerare B"); without
+    such words all names, or only the last for a one-person role ("A anmäler B att föra
+    protokoll")."""
+    text = role_line.text
+    chosen, unassigned = [], []
+    for segment in segments:
+        start = segment[0].start_char
+        preceding = [
+            (m.end(), role)
+            for role, pattern in _ROLE_WORDS.items()
+            for m in pattern.finditer(text, 0, start)
+        ]
+        if preceding:
+            if max(preceding)[1] == role_line.role:
+                chosen.append(segment)
+        else:
+            unassigned.append(segment)
+    if role_line.role in _SINGLE_HOLDER:
+        unassigned = unassigned[-1:]
+    return chosen or unassigned
+
+
+# "Ordförande Maria Eriksson hälsade välkommen", "Kassören Stefan Lindberg redovisade"
+_TITLE_BEFORE_NAME = re.compile(
+    r"\b(Vice ordförande(?:n)?|Ordförande(?:n)?|Kassör(?:en)?|Sekreterare(?:n)?)\s+"
+    r"([A-ZÅÄÖ][\wåäöé-]+(?:\s+[A-ZÅÄÖ][\wåäöé-]+)+)"
+)
+
+
+_DEFINITE_ROLES = {
+    "ordföranden": "ordförande",
+    "vice ordföranden": "vice ordförande",
+    "sekreteraren": "sekreterare",
+    "kassören": "kassör",
+}
+
+
+def _titles_in_prose(found: MeetingStructure, people: PersonIndex, rows: dict) -> None:
+    """A role written before an attendee's name in the minutes' text is that attendee's."""
+    texts = [line for item in found.items for _, line, _ in item.lines]
+    for text in texts:
+        for m in _TITLE_BEFORE_NAME.finditer(text):
+            person = people.resolve(m.group(2))
+            if person is not None and id(person) in rows:
+                word = m.group(1).casefold()
+                role = role_name(_DEFINITE_ROLES.get(word, word))
+                rows[id(person)]["roles"] = sorted(set(rows[id(person)]["roles"]) | {role})
 
 
 # "Karin Lund (M) ersätter Olle Ek (C) §§ 170, 172–184", "tjänstgörande ersättare för Olle Ek"

@@ -412,6 +412,7 @@ _ROSTER_COLUMNS = {
         "org",
     ),
     **dict.fromkeys(["närvaro", "närvarande", "deltog", "status"], "presence"),
+    **dict.fromkeys(["anmärkning", "kommentar", "noteringar", "not"], "note"),
     "parti": "party",
 }
 _PRESENCE_VALUES = [
@@ -419,6 +420,13 @@ _PRESENCE_VALUES = [
     (re.compile(r"frånvar|förhinder|^nej$|ej närvarande|^-$|anmält"), "absent"),
     (re.compile(r"närvar|^ja$|^x$|deltog|på plats"), "present"),
 ]
+
+
+_SERVES_FOR = re.compile(r"\b(tjänstgör(?:ande)?\s+för|ersätter)\s+", re.I)
+
+
+def _KNOWN_ROLES() -> set[str]:  # noqa: N802 - a cached constant
+    return set(reference.roles().values())
 
 
 def role_name(text: str) -> str:
@@ -565,13 +573,19 @@ class _HeaderReader:
             cell = {kind: c.text.strip() for kind, c in zip(header, row, strict=False) if kind}
             if not cell.get("name"):
                 continue
-            presence = label_key(cell.get("presence", ""))
+            note = label_key(cell.get("note", ""))
+            presence = label_key(cell.get("presence", "")) or note
             attendance = next(
                 (a for pattern, a in _PRESENCE_VALUES if pattern.search(presence)),
                 self.section[1] if self.section else "present",
             )
-            name = cell["name"] + (f" ({cell['party']})" if cell.get("party") else "")
-            roles = tuple(role_name(r) for r in re.split(r",|\boch\b", cell.get("role", "")))
+            party = cell.get("party", "").strip("() ")
+            name = cell["name"] + (f" ({party})" if party else "")
+            roles = [role_name(r) for r in re.split(r",|(?<!-)\s+och\s+", cell.get("role", ""))]
+            if m := _SERVES_FOR.search(note):  # "tjänstgör för Nordin Stig"
+                roles = ["tjänstgörande ersättare" if r == "ersättare" else r for r in roles]
+                name += f" ersätter {cell['note'][m.end() :].strip()}"
+            roles += [role_name(r) for r in re.split(r",", note) if role_name(r) in _KNOWN_ROLES()]
             self.found.attendee_lines.append(
                 AttendeeLine(
                     name,
@@ -680,8 +694,8 @@ class _HeaderReader:
             return
         assert self.section is not None
         label, attendance = self.section
-        if attendance and attendance != "absent" and _REMOTE_NOTE.search(text):
-            attendance = "remote"
+        if attendance != "absent" and _REMOTE_NOTE.search(text):
+            attendance = "remote"  # a participant "(via Teams)" took part, remotely
             text = _REMOTE_NOTE.sub(" ", text).strip()
         role = column_role or section_role(label)
         roles = (role,) if role else ()
