@@ -393,7 +393,8 @@ def _attendees(
         if in_prose:
             segments = _holders(role_line, segments)
         for person_span, _ in segments:
-            name = given_name_first(person_span.text, flip)
+            # prose writes given names first; only lists may put the surname first
+            name = person_span.text if in_prose else given_name_first(person_span.text, flip)
             if in_prose and listed and people.resolve(name) is None:
                 continue  # prose names an attendee, or nobody we list
             person = people.resolve(name) or people.add(name, "participants")
@@ -421,6 +422,17 @@ _ROLE_WORDS = {
 }
 
 
+_ROLE_AFTER_NAME = re.compile(
+    r"\s*(?:\([^)]{1,4}\))?\s*(?:valdes|väljs|utsågs|utses)?\s*(?:till|som)\s+"
+    r"(ordförande|sekreterare|protokollförare|justerare|rösträknare|\w*justerare)\b",
+    re.I,
+)
+
+
+def _role_of(word: str) -> str:
+    return next((role for role, pattern in _ROLE_WORDS.items() if pattern.search(word)), word)
+
+
 def _holders(role_line: RoleLine, segments: list) -> list:
     """Who an election sentence gives ``role_line.role``: the names whose nearest preceding
     role word is that role ("till sekreterare valdes A och till justerare B"); without
@@ -430,6 +442,11 @@ def _holders(role_line: RoleLine, segments: list) -> list:
     chosen, unassigned = [], []
     for segment in segments:
         start = segment[0].start_char
+        after = _ROLE_AFTER_NAME.match(text, segment[0].end_char)
+        if after:  # "Ulla Nyström valdes till sekreterare"
+            if _role_of(after.group(1)) == role_line.role:
+                chosen.append(segment)
+            continue
         preceding = [
             (m.end(), role)
             for role, pattern in _ROLE_WORDS.items()
