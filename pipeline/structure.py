@@ -67,8 +67,25 @@ _TEXT_SECTION_LABELS = {
     "diskussion",
     "information",
     "noteringar",
+    "beredning",
+    "förslag",
+    "beredare",
 }
 _PROPOSAL_LABEL = re.compile(r"^[\wåäöÅÄÖ-]+s\s+förslag(\s+till\s+beslut)?$")
+# "Välfärdsnämnden 10.1.2022, 8 §": the heading of an earlier (or this) handling of a case
+_HANDLING = re.compile(r"^[A-ZÅÄÖ][\wåäö -]{2,40}\s+\d{1,2}\.\d{1,2}\.\d{2,4}\s*,\s*\d{1,4}\s*§")
+_INLINE_LABEL = re.compile(r"^([A-ZÅÄÖa-zåäö][\wåäö ]{2,30}?)\s*:\s+\S")
+
+
+def _inline_section(text: str) -> bool:
+    """'Beredning: Bildningsdirektör ...': a section label opening a paragraph."""
+    m = _INLINE_LABEL.match(text)
+    return bool(m) and (
+        label_key(m.group(1)) in _TEXT_SECTION_LABELS
+        or bool(_PROPOSAL_LABEL.match(label_key(m.group(1))))
+    )
+
+
 # "NKBY/497/12.03.01/2022", "KS 2015/312": a case number standing alone
 _DIARY_NUMBER = re.compile(r"^(?:[A-ZÅÄÖ]{2,6}[/ ]\d+/[\d./]+|[A-ZÅÄÖ]{2,6}\s+\d{4}/\d+)$")
 _DNR = re.compile(r"^(?:dnr|diarienummer|diarienr)\b[\s.:]*(.+)$", re.I)
@@ -776,9 +793,24 @@ class _ItemReader:
             self.mode = "text"
             self.item.paragraphs.append(block.text)
 
+    def _own_body(self, key: str) -> bool:
+        """Whether '<X>s beslut' is the meeting's own body deciding (when the header names
+        the body: 'Organ: Välfärdsnämnden'); without that every such label counts."""
+        body = self.found.body
+        if not body:
+            return True
+        subject = reference.fold(key.removesuffix(" beslut").removesuffix("s"))
+        own = reference.fold(body)
+        return bool(subject) and (subject == own or own.endswith(subject) or subject.endswith(own))
+
     def _section_label(self, block: Block, key: str) -> bool:
         """Switch mode on a section label (BESLUT, ÅTGÄRDER, Förslag till beslut, ...)."""
-        if key in _DECISION_LABELS or _OWN_DECISION.match(key):
+        if _OWN_DECISION.match(key) and not self._own_body(key):
+            # "Stadsstyrelsens beslut" quoted in a nämnd's minutes: earlier handling
+            self.mode, self.section = "text", "tidigare behandling"
+            if self.item is not None:
+                self.item.paragraphs.append(block.text)
+        elif key in _DECISION_LABELS or _OWN_DECISION.match(key):
             self.mode, self.section = "decision", "beslut"
             self.decision = RawDecision(self.number, [], Where.of(block))
             self.found.decisions.append(self.decision)
@@ -820,7 +852,10 @@ class _ItemReader:
 
     def paragraph(self, block: Block) -> None:
         text = block.display_text.strip()
-        if _is_rule(block) or (self.mode == "decision" and _DIARY_NUMBER.match(text)):
+        if _is_rule(block) or (
+            self.mode == "decision"
+            and (_DIARY_NUMBER.match(text) or _HANDLING.match(text) or _inline_section(text))
+        ):
             self.mode, self.section, self.action = "text", "", None  # the block ends here
             if not _is_rule(block):
                 self._text(block, text)
