@@ -664,7 +664,8 @@ def _actions(
     date: dt.date | None,
 ) -> Rows:
     for action in found.actions:  # every spelling counts before any is resolved
-        if action.responsible_raw and _is_person_name(nlp, action.responsible_raw):
+        raw = action.responsible_raw
+        if raw and not people.is_short_form(raw) and _is_person_name(nlp, raw):
             people.add(action.responsible_raw, "responsible")
     return _numbered(
         "action_id", "a", meeting_id, (_action_row(a, people, date) for a in found.actions)

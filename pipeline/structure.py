@@ -745,6 +745,7 @@ class _ItemReader:
         self.decision: RawDecision | None = None
         self.action: RawAction | None = None  # the action row that may still take a date/name
         self.section = ""  # the label of the text section being read
+        self.list_item: str | None = None  # "" under a meeting-level "Åtgärdslista"
 
     @property
     def number(self) -> str:
@@ -787,7 +788,7 @@ class _ItemReader:
                 )
             self.item = RawItem(number, title, Where.of(block))
             self.found.items.append(self.item)
-            self.mode, self.section = "text", ""
+            self.mode, self.section, self.list_item = "text", "", None
             return
         if not self._section_label(block, label_key(block.text)) and self.item is not None:
             self.mode = "text"
@@ -816,6 +817,8 @@ class _ItemReader:
             self.found.decisions.append(self.decision)
         elif key in _ACTION_LABELS:
             self.mode = "actions"
+            # "Åtgärdslista": the meeting's list, not one item's (rows name their point)
+            self.list_item = "" if key == "åtgärdslista" else None
         elif key in _ACTION_COLUMN_LABELS and self.mode == "actions":
             pass  # the broken table form: column titles as headings
         elif key in _TEXT_SECTION_LABELS or _PROPOSAL_LABEL.match(key):
@@ -842,7 +845,8 @@ class _ItemReader:
 
             task, due, who = cell(columns.task), cell(columns.due), cell(columns.who)
             # An action list at the end of the minutes names the point each row belongs to.
-            item = re.sub(r"^§\s*|[.)]$", "", cell(columns.item)) or self.number
+            own = self.number if self.list_item is None else self.list_item
+            item = re.sub(r"^§\s*|[.)]$", "", cell(columns.item)) or own
             if task or due or who:
                 self.found.actions.append(
                     RawAction(item, task, due or None, who or None, Where.of(block, r))
@@ -875,6 +879,10 @@ class _ItemReader:
             return
         if self.mode == "actions":
             self.mode = "text"
+        if self.mode == "decision" and re.fullmatch(r"[A-ZÅÄÖ]{4,}", text):
+            return  # a letterhead word left on the page ("UUSIKAARLEPYY")
+        if self.mode == "decision" and re.match(r"^bilag(a|or)\b", text, re.I):
+            self.mode, self.section = "text", "bilaga"
         if self.mode == "decision" and self.decision is not None:
             self.decision.paragraphs.append(text)
             if self.item is not None:

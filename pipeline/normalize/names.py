@@ -75,6 +75,11 @@ class PersonIndex:
             return None
         return self._find_full(text, fuzzy=True) or self._find_short(text)
 
+    def is_short_form(self, text: str) -> bool:
+        """'Peter H', 'Lisa A L': a short reference to a known attendee, not a new name."""
+        text = " ".join(text.split()).strip(" .,;:")
+        return self._find_full(text, fuzzy=True) is None and self._find_short(text) is not None
+
     def _find_full(self, name: str, fuzzy: bool) -> Person | None:
         key = fold(name)
         if not key:
