@@ -429,6 +429,15 @@ _ROLE_AFTER_NAME = re.compile(
 )
 
 
+# Role words in an item title; a genitive ("stämmoordförandes val av ...") names no role.
+_TITLE_ROLES = {
+    "ordförande": re.compile(r"ordförande\b", re.I),
+    "sekreterare": re.compile(r"sekreterare\b|protokollförare\b", re.I),
+    "justerare": re.compile(r"justerare\b|justera\b", re.I),
+    "rösträknare": re.compile(r"rösträknare\b", re.I),
+}
+
+
 def _role_of(word: str) -> str:
     return next((role for role, pattern in _ROLE_WORDS.items() if pattern.search(word)), word)
 
@@ -535,6 +544,8 @@ def _elected_functionaries(found: MeetingStructure) -> list[RoleLine]:
         roles = next((r for pattern, r in _FUNCTIONARY_ITEMS if pattern.search(item.title)), ())
         if not roles:
             continue
+        # "Val av sekreterare och justerare": every role the title names
+        roles = tuple(r for r, word in _TITLE_ROLES.items() if word.search(item.title)) or roles
         decided = [d for d in found.decisions if d.item_number == item.number]
         texts = [(d.text, d.where) for d in decided] or [(item.text, item.where)]
         lines += [RoleLine(text, role, where) for text, where in texts for role in roles if text]

@@ -26,8 +26,6 @@ import tempfile
 from datetime import datetime
 from pathlib import Path
 
-from docx.shared import Pt
-
 HERE = Path(__file__).resolve().parent
 _spec = importlib.util.spec_from_file_location("make_dev_corpus", HERE / "make_dev_corpus.py")
 dev = importlib.util.module_from_spec(_spec)
@@ -56,7 +54,10 @@ KS_STORUMAN = {
         (
             "kv",
             [
-                ("Plats och tid", ["Kommunhuset, Storuman, sammanträdesrum Luspen, kl. 09.00–14.30"]),
+                (
+                    "Plats och tid",
+                    ["Kommunhuset, Storuman, sammanträdesrum Luspen, kl. 09.00–14.30"],
+                ),
                 (
                     "Beslutande",
                     [
@@ -110,7 +111,10 @@ KS_STORUMAN = {
             "ett överskott på 2,1 miljoner kronor. Ekonomichef Mats Edlund redovisar rapporten.",
         ),
         ("b", "Förslag till beslut"),
-        ("p", "Kommunstyrelsen föreslår kommunfullmäktige att godkänna delårsrapporten för januari–augusti 2019."),
+        (
+            "p",
+            "Kommunstyrelsen föreslår kommunfullmäktige att godkänna delårsrapporten för januari–augusti 2019.",
+        ),
         ("b", "Kommunstyrelsens beslut"),
         ("p", "Kommunstyrelsen föreslår kommunfullmäktige besluta"),
         ("p", "att godkänna delårsrapporten för januari–augusti 2019."),
@@ -126,7 +130,10 @@ KS_STORUMAN = {
             "från augusti 2019 anger marknadsvärdet till 1 200 000 kronor.",
         ),
         ("b", "Förslag till beslut"),
-        ("p", "Kommunstyrelsen säljer fastigheten Storuman 4:12 till Storumans Bygg AB för 1 250 000 kronor."),
+        (
+            "p",
+            "Kommunstyrelsen säljer fastigheten Storuman 4:12 till Storumans Bygg AB för 1 250 000 kronor.",
+        ),
         ("b", "Yrkanden"),
         ("p", "Anna Berglund (S) yrkar bifall till förslaget. Sara Öberg (M) yrkar avslag."),
         ("b", "Propositionsordning"),
@@ -143,7 +150,10 @@ KS_STORUMAN = {
             "har alltså beslutat att bifalla förslaget.",
         ),
         ("b", "Kommunstyrelsens beslut"),
-        ("p", "Kommunstyrelsen säljer fastigheten Storuman 4:12 till Storumans Bygg AB för 1 250 000 kronor."),
+        (
+            "p",
+            "Kommunstyrelsen säljer fastigheten Storuman 4:12 till Storumans Bygg AB för 1 250 000 kronor.",
+        ),
         ("p", "Kommunchefen får i uppdrag att underteckna köpekontraktet."),
         ("b", "Reservation"),
         ("p", "Sara Öberg (M) reserverar sig mot beslutet."),
@@ -151,7 +161,14 @@ KS_STORUMAN = {
         ("b", "Kommunstyrelsens beslut"),
         ("p", "Meddelandena läggs till handlingarna."),
         ("p", ""),
-        ("kv", [("Sekreterare", ["Helena Rydberg"]), ("Ordförande", ["Anna Berglund"]), ("Justerande", ["Jonas Åkerlund"])]),
+        (
+            "kv",
+            [
+                ("Sekreterare", ["Helena Rydberg"]),
+                ("Ordförande", ["Anna Berglund"]),
+                ("Justerande", ["Jonas Åkerlund"]),
+            ],
+        ),
     ],
 }
 
@@ -197,7 +214,10 @@ BMN_LYCKSELE = {
         ),
         ("b", "Bygg- och miljönämndens beslut"),
         ("p", "Bygglov beviljas med stöd av 9 kap. 30 § plan- och bygglagen (2010:900)."),
-        ("p", "Avgiften för bygglovet är 18 540 kronor enligt taxa fastställd av kommunfullmäktige."),
+        (
+            "p",
+            "Avgiften för bygglovet är 18 540 kronor enligt taxa fastställd av kommunfullmäktige.",
+        ),
         ("h", "§ 18 Strandskydd, brygga vid Tannsjön"),
         ("p", "Dnr BMN 2019/212"),
         (
@@ -206,7 +226,10 @@ BMN_LYCKSELE = {
             "strandskyddat område på fastigheten Tannsjö 3:7 utan dispens.",
         ),
         ("b", "Bygg- och miljönämndens beslut"),
-        ("p", "Nämnden förelägger ägaren till fastigheten Tannsjö 3:7 att senast 2020-06-30 ta bort bryggan."),
+        (
+            "p",
+            "Nämnden förelägger ägaren till fastigheten Tannsjö 3:7 att senast 2020-06-30 ta bort bryggan.",
+        ),
         ("p", "Föreläggandet förenas inte med vite."),
         ("h", "§ 19 Delegationsbeslut"),
         ("b", "Bygg- och miljönämndens beslut"),
@@ -258,7 +281,12 @@ LG_SORSELE = {
             ["Nr", "Ansvarig", "Uppgift", "Klart senast"],
             [
                 ["3", "Karin Stenlund", "Ta fram förslag på bemanning för jul och nyår", "v. 45"],
-                ["3", "Jörgen Nyberg", "Sammanställa sjukfrånvaro per enhet för kvartal 3", "15/11"],
+                [
+                    "3",
+                    "Jörgen Nyberg",
+                    "Sammanställa sjukfrånvaro per enhet för kvartal 3",
+                    "15/11",
+                ],
                 ["4", "Alla enhetschefer", "Genomföra medarbetarsamtal", "v. 50"],
                 ["5", "Karin", "Boka lokal för planeringsdagen", "5/1"],
             ],
@@ -306,7 +334,11 @@ TH_VILHELMINA = {
             "table",
             ["Vad", "Vem", "När"],
             [
-                ["Uppdatera rutinen för utskrivning från slutenvården", "Marie Dahlberg", "2022-06-10"],
+                [
+                    "Uppdatera rutinen för utskrivning från slutenvården",
+                    "Marie Dahlberg",
+                    "2022-06-10",
+                ],
                 ["Kontakta Lycksele lasarett om en kontaktperson", "Anna Lindström", "3/6"],
                 ["Sammanställa statistik över hemgångar första halvåret", "Peter H", "augusti"],
                 ["Boka nästa möte", "Jenny", "snarast"],
@@ -378,10 +410,10 @@ def build_docx(data: dict, path: Path) -> None:
             header, rows = block[1], block[2]
             table = document.add_table(rows=1, cols=len(header))
             table.style = "Table Grid"
-            for cell, text in zip(table.rows[0].cells, header):
+            for cell, text in zip(table.rows[0].cells, header, strict=False):
                 dev.cell_text(cell, text, bold=True)
             for row in rows:
-                for cell, text in zip(table.add_row().cells, row):
+                for cell, text in zip(table.add_row().cells, row, strict=False):
                     if text:
                         dev.cell_text(cell, text)
             dev.para(document, "", space_after=2)

@@ -65,7 +65,7 @@ class PersonIndex:
             person = Person()
             self.persons.append(person)
         person.variants[name] += SOURCE_WEIGHT.get(source, 1)
-        person.attendee |= source == "attendance"
+        person.attendee |= source in ("attendance", "participants")
         return person
 
     def resolve(self, text: str) -> Person | None:
