@@ -306,3 +306,22 @@ def test_a_stamma_without_attendance_list_names_its_functionaries(nlp):
         "Föreningsstämman",
         "HSB:s Bostadsrättsförening Imatra",
     )
+
+
+def test_anslag_bevis_dates_are_never_the_meeting_date(nlp):
+    doc = Document(
+        "ks3.docx",
+        "docx",
+        [
+            Block(BlockKind.HEADING, "Kommunstyrelsen", level=1),
+            para("ANSLAG/BEVIS", bold=True),
+            table(
+                ("Organ", "Kommunstyrelsen"),
+                ("Datum för anslags uppsättande", "2015-11-20"),
+                ("Datum för anslags nedtagande", "2015-12-12"),
+            ),
+            para("Justeringens plats och tid: Kommunhuset 2015-11-17"),
+            para("§ 1 Budget", bold=True),
+        ],
+    )
+    assert extract_tables(doc, "doc_anslag", nlp)["meetings"][0]["date"] is None
