@@ -613,7 +613,8 @@ def _titles(
         piece = _CONNECTORS.sub("", " ".join(piece.split()).strip(" .:-–"))
         piece = re.sub(r"^\(?[A-Za-zÅÄÖåäö]{1,3}\)$", "", piece)  # a party mark
         if piece and len(piece.split()) <= 4 and not re.search(r"[\d§]", piece):
-            if piece[:1].isupper() and role_name(piece) not in reference.roles().values():
+            capitalized = all(word[:1].isupper() for word in piece.split())
+            if capitalized and role_name(piece) not in reference.roles().values():
                 organisations.append(piece)  # "Umeåregionen": whom they represent
                 continue
             titles.add(role_name(piece))
