@@ -91,6 +91,14 @@ def main() -> None:
     "phone, personnummer (Luhn-checked), names (non-attendees only), or all. Counts per "
     "document go to documents.redactions.",
 )
+@click.option(
+    "--roster",
+    "rosters",
+    multiple=True,
+    type=click.Path(exists=True, dir_okay=False, path_type=Path),
+    help="A roster (CSV name,municipality,email,role, or a group's web page as text) for the "
+    "persons table; repeatable.",
+)
 def run(
     paths: tuple[Path, ...],
     out_dir: Path,
@@ -103,6 +111,7 @@ def run(
     scheduler: str | None,
     cache_dir: Path | None,
     redact: str,
+    rosters: tuple[Path, ...],
 ) -> None:
     """Extract every new or changed file under PATHS (folders are searched recursively).
 
@@ -125,6 +134,7 @@ def run(
       protokoll run data/raw
       protokoll run minutes/2016 minutes/2017 -o out/
       protokoll run data/raw --csv-dialect excel-sv   # + data/processed/excel-sv/*.csv
+      protokoll run data/raw --roster ../shared/corpus/kommunchefsgruppen.txt
       protokoll run /archive -o /srv/protokoll --workers 8 --timeout 300
       protokoll run /archive -o /srv/protokoll --executor dask --scheduler tcp://10.0.0.5:8786
     """
@@ -148,6 +158,7 @@ def run(
         cache_dir=cache_dir,
         csv_dialects=("utf8", *csv_dialects),
         **_redact_option(redact, RunOptions),
+        roster=tuple(str(p) for p in rosters),
     )
     try:
         with display() as shown:

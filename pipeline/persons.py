@@ -325,3 +325,99 @@ def evaluate_pairs(pairs: list[dict]) -> tuple[float, list[dict]]:
         if one != (pair["expected"] == "same"):
             wrong.append(pair)
     return 1 - len(wrong) / len(pairs), wrong
+
+
+def persons_table(tables: dict[str, list[dict]], roster: list | tuple = ()) -> list[dict]:
+    """One row per person of the run (and of the roster): name, spellings, where seen.
+
+    Built after :func:`resolve_persons`, from every row that carries a ``person_id``. A roster
+    entry (:mod:`pipeline.roster`) joins the person whose spelling it matches (folded or by
+    sound) unless both state different municipalities; it adds e-mail and role, and a roster
+    person never seen in the minutes still gets a row.
+    """
+    dates = {m["meeting_id"]: m.get("date") for m in tables.get("meetings", [])}
+    people: dict[str, dict] = {}
+
+    def see(pid: str | None, name: str | None, raw: str | None, meeting: str | None) -> dict:
+        row = people.setdefault(
+            pid,
+            {"names": Counter(), "variants": set(), "municipalities": Counter(), "meetings": set()},
+        )
+        if name:
+            row["names"][name] += 1
+        row["variants"] |= {v for v in (name, raw) if v}
+        if meeting:
+            row["meetings"].add(meeting)
+        return row
+
+    for a in tables.get("attendees", []):
+        row = see(a["person_id"], a.get("name"), a.get("name_raw"), a["meeting_id"])
+        row["names"][a.get("name")] += 2  # the attendance spelling weighs most
+        if a.get("municipality"):
+            row["municipalities"][a["municipality"]] += 1
+    for a in tables.get("actions", []):
+        if a.get("responsible_person_id"):
+            see(
+                a["responsible_person_id"],
+                a.get("responsible"),
+                a.get("responsible_raw"),
+                a["meeting_id"],
+            )
+    for name in ("vote_records", "reservations", "recusals"):
+        for r in tables.get(name, []):
+            if r.get("person_id"):
+                see(r["person_id"], r.get("name"), r.get("name_raw"), r["meeting_id"])
+    for r in tables.get("mentions", []):  # every person_id of the run has its row
+        if r.get("person_id"):
+            see(r["person_id"], None, r.get("text"), r["meeting_id"])
+
+    rows = []
+    for pid, seen in people.items():
+        if pid is None:
+            continue
+        meeting_dates = sorted(d for d in (dates.get(m) for m in seen["meetings"]) if d)
+        rows.append(
+            {
+                "person_id": pid,
+                "name": _best(seen["names"]) if seen["names"] else sorted(seen["variants"])[0],
+                "variants": sorted(seen["variants"]),
+                "municipality": seen["municipalities"].most_common(1)[0][0]
+                if seen["municipalities"]
+                else None,
+                "email": None,
+                "roster_role": None,
+                "roster": None,
+                "meetings": len(seen["meetings"]),
+                "first_seen": meeting_dates[0] if meeting_dates else None,
+                "last_seen": meeting_dates[-1] if meeting_dates else None,
+            }
+        )
+    for entry in roster:
+        match = _roster_match(entry, rows)
+        if match is None:
+            match = {
+                "person_id": stable_id("p", fold(entry.name)),
+                "name": entry.name,
+                "variants": [entry.name],
+                "municipality": entry.municipality,
+                "meetings": 0,
+                "first_seen": None,
+                "last_seen": None,
+            }
+            rows.append(match)
+        match.update(email=entry.email, roster_role=entry.role, roster=entry.source)
+        match["municipality"] = match["municipality"] or entry.municipality
+    return sorted(rows, key=lambda r: (fold(r["name"]), r["person_id"]))
+
+
+def _roster_match(entry, rows: list[dict]) -> dict | None:
+    keys = {fold(entry.name), sound_key(entry.name)}
+    found = [
+        r
+        for r in rows
+        if keys & ({fold(v) for v in r["variants"]} | {sound_key(v) for v in r["variants"]})
+        and not (
+            entry.municipality and r["municipality"] and entry.municipality != r["municipality"]
+        )
+    ]
+    return found[0] if len(found) == 1 else None

@@ -44,7 +44,7 @@ from pipeline.followup import link_action_series
 from pipeline.lock import RunLocked, run_lock
 from pipeline.manifest import FILENAME as MANIFEST_NAME
 from pipeline.manifest import Manifest
-from pipeline.persons import resolve_persons
+from pipeline.persons import persons_table, resolve_persons
 from pipeline.process import (
     EXTRACTOR_VERSION,
     DocumentResult,
@@ -54,6 +54,7 @@ from pipeline.process import (
 )
 from pipeline.publish import publish, recover, state_dir
 from pipeline.report import RunReport, write_report
+from pipeline.roster import read_roster
 from pipeline.schema import TABLES
 
 __all__ = [
@@ -97,6 +98,7 @@ class RunOptions:
     use_cache: bool = True
     csv_dialects: tuple[str, ...] = ("utf8",)
     redact: tuple[str, ...] = ()
+    roster: tuple[str, ...] = ()  # roster files (pipeline.roster) for the persons table
 
 
 @dataclass
@@ -347,7 +349,9 @@ def _publish_if_changed(
 ) -> bool:
     """Rebuild and publish the tables unless exactly these tables are already in place."""
     entries = manifest.entries()
+    roster = [entry for path in options.roster for entry in read_roster(Path(path))]
     settings = f"{code}\0{','.join(options.csv_dialects)}\0{','.join(options.redact)}"
+    settings += f"\0{roster!r}"
     digest = hashlib.sha256(settings.encode())
     for key in keys:
         entry = f"\0{key}\0{entries[key].result_digest}"
@@ -365,6 +369,7 @@ def _publish_if_changed(
             tables[name] = [row for r in results for row in r.tables.get(name, [])]
     resolve_persons(tables)  # before the series: they group by responsible_person_id
     link_action_series(tables["meetings"], tables["actions"])
+    tables["persons"] = persons_table(tables, roster)
     if options.redact:
         from pipeline.redact import redact_tables
 

@@ -302,6 +302,23 @@ TABLES: dict[str, Table] = {
             ),
         ),
         Table(
+            "persons",
+            "One row per person of the run across all meetings (and per roster entry).",
+            ("person_id",),
+            (
+                Column("person_id", S, "Stable id across meetings and runs.", False),
+                Column("name", S, "Canonical name: the best spelling seen."),
+                Column("variants", ROLES, "Every spelling seen (CSV: '; '-joined)."),
+                Column("municipality", S, "Municipality most often stated, or the roster's."),
+                Column("email", S, "E-mail from a roster (--roster); personal data."),
+                Column("roster_role", S, "Role the roster gives: ordförande, ledamot, ..."),
+                Column("roster", S, "Roster file the e-mail and role come from."),
+                Column("meetings", INT, "Meetings the person appears in."),
+                Column("first_seen", D, "Date of the first meeting they appear in."),
+                Column("last_seen", D, "Date of the last meeting they appear in."),
+            ),
+        ),
+        Table(
             "attachments",
             "One row per attached file listed under an agenda item.",
             ("meeting_id", "item_number", "filename"),

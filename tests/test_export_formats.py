@@ -186,6 +186,7 @@ def test_datapackage_describes_the_schema(excel_out):
         *((t, '"meeting_id"', "meetings") for t in core - {"documents", "meetings"}),
         ("attachments", '"meeting_id"', "meetings"),
         *((t, item, "agenda_items") for t in ("decisions", "actions", "attachments")),
+        ("attendees", '"person_id"', "persons"),  # every person of the run has a row
     }
 
 
