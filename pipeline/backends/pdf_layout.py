@@ -702,17 +702,8 @@ def _cell_text(
             paragraphs[-1].append(line)
         else:
             paragraphs.append([line])
-    texts: list[str] = []
-    spans: list[Span] = []
-    pos = 0
-    for group in paragraphs:
-        text, sp = _compose_lines(group, glue_narrow=box[2] - max(0.15 * width, 1.5 * size))
-        if texts:
-            pos += 1
-        spans.extend(Span(s.start + pos, s.end + pos, s.style) for s in sp)
-        texts.append(text)
-        pos += len(text)
-    return "\n".join(texts), tuple(spans)
+    glue = box[2] - max(0.15 * width, 1.5 * size)
+    return _join_paragraphs(_compose_lines(group, glue_narrow=glue) for group in paragraphs)
 
 
 # -- text and emphasis -----------------------------------------------------------------------
@@ -733,14 +724,20 @@ def _compose_cell(words: list[Word]) -> tuple[str, tuple[Span, ...]]:
             groups[-1].append(line)
         else:
             groups.append([line])
+    return _join_paragraphs(_compose_lines(group) for group in groups)
+
+
+def _join_paragraphs(
+    parts: Iterable[tuple[str, tuple[Span, ...]]],
+) -> tuple[str, tuple[Span, ...]]:
+    """Paragraphs of one cell joined by line breaks, their spans shifted to match."""
     texts: list[str] = []
     spans: list[Span] = []
     pos = 0
-    for group in groups:
-        text, sp = _compose_lines(group)
+    for text, part_spans in parts:
         if texts:
             pos += 1
-        spans.extend(Span(s.start + pos, s.end + pos, s.style) for s in sp)
+        spans.extend(Span(s.start + pos, s.end + pos, s.style) for s in part_spans)
         texts.append(text)
         pos += len(text)
     return "\n".join(texts), tuple(spans)
