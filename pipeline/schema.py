@@ -46,6 +46,10 @@ _POSITION = Column(
     "Where on that page: 'line 57' (text), 'paragraph 12' (Word), ', row 2' for table rows.",
 )
 _MEETING = Column("meeting_id", S, "The meeting (meetings.meeting_id).", nullable=False)
+_PERSON = (  # a person a record names: the run-wide id and the canonical spelling
+    Column("person_id", S, "Stable id of the canonical name."),
+    Column("name", S, "Canonical name."),
+)
 _ITEM = Column("item_number", S, "Agenda item number as written without trailing dot: '3', '15.1'.")
 
 TABLES: dict[str, Table] = {
@@ -234,8 +238,7 @@ TABLES: dict[str, Table] = {
                 Column("vote_id", S, "The vote (votes.vote_id).", False),
                 _MEETING,
                 _ITEM,
-                Column("person_id", S, "Stable id of the canonical name."),
-                Column("name", S, "Canonical name."),
+                *_PERSON,
                 Column("name_raw", S, "Name as written in the roll call.", False),
                 Column("vote", S, "ja | nej | avstår."),
             ),
@@ -247,8 +250,7 @@ TABLES: dict[str, Table] = {
             (
                 _MEETING,
                 _ITEM,
-                Column("person_id", S, "Stable id of the canonical name."),
-                Column("name", S, "Canonical name."),
+                *_PERSON,
                 Column("name_raw", S, "Name as written."),
                 Column("party", S, "Party abbreviation when stated next to the name."),
                 Column("text", S, "The sentence of the reservation."),
@@ -263,8 +265,7 @@ TABLES: dict[str, Table] = {
             (
                 _MEETING,
                 _ITEM,
-                Column("person_id", S, "Stable id of the canonical name."),
-                Column("name", S, "Canonical name."),
+                *_PERSON,
                 Column("name_raw", S, "Name as written."),
                 Column("text", S, "The sentence that records the jäv."),
                 _PAGE,
