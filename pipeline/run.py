@@ -28,6 +28,7 @@ from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
+import pyarrow.parquet as pq
 from spacy.language import Language
 
 from pipeline.cache import DocumentCache
@@ -118,6 +119,10 @@ class RunSummary:
     def table_sizes(self) -> dict[str, int]:
         sizes = {name: sum(len(r.tables.get(name, [])) for r in self.results) for name in TABLES}
         sizes["documents"] = len(self.results)
+        # built over the whole run when publishing, not per document: count what was written
+        published = self.out_dir / "persons.parquet"
+        if published.exists():
+            sizes["persons"] = pq.read_metadata(published).num_rows
         return sizes
 
 
