@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import contextlib
 import json
 import sys
-from collections.abc import Callable
+import tempfile
+from collections.abc import Callable, Iterator
 from datetime import datetime
 from pathlib import Path
 from typing import Any
@@ -22,6 +24,16 @@ OUT_OPTION = click.option(
     default=DEFAULT_OUT,
     show_default=True,
     help="Output folder for the tables.",
+)
+REDACT_HELP = (
+    "Replace personal data in every text column with a marker: comma-separated email, "
+    "phone, personnummer (Luhn-checked), names (non-attendees only), or all."
+)
+REDACT_OPTION = click.option(
+    "--redact",
+    default="",
+    metavar="KINDS",
+    help=REDACT_HELP + " The tables in OUTDIR are not changed.",
 )
 
 
@@ -134,6 +146,7 @@ def run(
       protokoll run data/raw
       protokoll run minutes/2016 minutes/2017 -o out/
       protokoll run data/raw --csv-dialect excel-sv   # + data/processed/excel-sv/*.csv
+      protokoll run data/raw --redact email,phone,personnummer   # tables published redacted
       protokoll run data/raw --roster ../shared/corpus/kommunchefsgruppen.txt
       protokoll run /archive -o /srv/protokoll --workers 8 --timeout 300
       protokoll run /archive -o /srv/protokoll --executor dask --scheduler tcp://10.0.0.5:8786
@@ -194,18 +207,40 @@ def _redact_option(redact: str, options_class: type) -> dict:
     """``--redact`` as RunOptions keyword arguments (none when not asked)."""
     import dataclasses
 
+    kinds = _redact_kinds(redact)
+    if not kinds:
+        return {}
+    if "redact" not in {f.name for f in dataclasses.fields(options_class)}:
+        raise click.UsageError("--redact: this batch runner does not apply redaction yet")
+    return {"redact": kinds}
+
+
+def _redact_kinds(redact: str) -> tuple[str, ...]:
+    """``--redact email,phone`` as the kinds of pipeline.redact, in their order."""
     from pipeline.redact import KINDS, parse_kinds
 
     try:
         asked = parse_kinds(redact)
     except ValueError as exc:
         raise click.BadParameter(str(exc), param_hint="--redact") from exc
-    kinds = tuple(k for k in KINDS if k in asked)
+    return tuple(k for k in KINDS if k in asked)
+
+
+@contextlib.contextmanager
+def _tables_folder(out_dir: Path, redact: str) -> Iterator[Path]:
+    """OUTDIR, or with --redact a temporary redacted copy of its tables (removed after)."""
+    kinds = _redact_kinds(redact)
     if not kinds:
-        return {}
-    if "redact" not in {f.name for f in dataclasses.fields(options_class)}:
-        raise click.UsageError("--redact: this batch runner does not apply redaction yet")
-    return {"redact": kinds}
+        yield out_dir
+        return
+    from pipeline.export import export_tables
+
+    with tempfile.TemporaryDirectory(prefix="protokoll-redacted-") as folder:
+        try:
+            export_tables(out_dir, Path(folder), redact=kinds)
+        except FileNotFoundError as exc:
+            raise click.UsageError(str(exc)) from exc
+        yield Path(folder)
 
 
 @main.command(name="eval")
@@ -331,7 +366,8 @@ def _answer(ask: Callable[[], Any], fmt: str, parts: bool = False) -> None:
 @click.argument("sql")
 @OUT_OPTION
 @FORMAT_OPTION
-def query_command(sql: str, out_dir: Path, fmt: str) -> None:
+@REDACT_OPTION
+def query_command(sql: str, out_dir: Path, fmt: str, redact: str) -> None:
     """Run SQL (DuckDB) over the tables in OUTDIR, each a view under its own name.
 
     Views: documents, meetings, attendees, agenda_items, decisions, actions, attachments
@@ -343,10 +379,12 @@ def query_command(sql: str, out_dir: Path, fmt: str) -> None:
       protokoll query "SELECT body, count(*) AS meetings FROM meetings GROUP BY body"
       protokoll query "SELECT title FROM agenda_items WHERE fold(text) LIKE '%aterkrav%'"
       protokoll query "SELECT * FROM actions WHERE due_date < DATE '2016-04-01'" --format csv
+      protokoll query "SELECT task FROM actions" --redact email,phone --format csv
     """
     from pipeline.query import run_query
 
-    _answer(lambda: run_query(sql, out_dir), fmt)
+    with _tables_folder(out_dir, redact) as folder:
+        _answer(lambda: run_query(sql, folder), fmt)
 
 
 @main.command(name="decisions")
@@ -357,6 +395,7 @@ def query_command(sql: str, out_dir: Path, fmt: str) -> None:
 @click.option("--type", "decision_type", help="decision_type: values in `protokoll schema`.")
 @OUT_OPTION
 @FORMAT_OPTION
+@REDACT_OPTION
 def decisions_command(
     search: str | None,
     since: datetime | None,
@@ -365,6 +404,7 @@ def decisions_command(
     decision_type: str | None,
     out_dir: Path,
     fmt: str,
+    redact: str,
 ) -> None:
     """Decisions (BESLUT) with date, body, agenda item and where they stand in the source.
 
@@ -373,20 +413,22 @@ def decisions_command(
       protokoll decisions --search medfinansiering
       protokoll decisions --since 2016-01-01 --until 2016-06-30 --body kommunchefsgruppen
       protokoll decisions --type reject --format csv > rejected.csv
+      protokoll decisions --format csv --redact all > decisions.csv   # for sharing
     """
     from pipeline import questions
 
-    _answer(
-        lambda: questions.decisions(
-            out_dir,
-            search=search,
-            since=since,
-            until=until,
-            body=body,
-            decision_type=decision_type,
-        ),
-        fmt,
-    )
+    with _tables_folder(out_dir, redact) as folder:
+        _answer(
+            lambda: questions.decisions(
+                folder,
+                search=search,
+                since=since,
+                until=until,
+                body=body,
+                decision_type=decision_type,
+            ),
+            fmt,
+        )
 
 
 @main.command(name="actions")
@@ -397,6 +439,7 @@ def decisions_command(
 @click.option("--due-before", type=ISO_DATE, help="Due date before this date.")
 @OUT_OPTION
 @FORMAT_OPTION
+@REDACT_OPTION
 def actions_command(
     overdue: bool,
     today: datetime | None,
@@ -405,6 +448,7 @@ def actions_command(
     due_before: datetime | None,
     out_dir: Path,
     fmt: str,
+    redact: str,
 ) -> None:
     """Actions (ÅTGÄRDER) by responsible: task, due date, municipality and action series.
 
@@ -416,27 +460,30 @@ def actions_command(
       protokoll actions --overdue --today 2016-04-01
       protokoll actions --responsible Lisa
       protokoll actions --municipality vannas --format json
+      protokoll actions --overdue --redact email,phone --format csv > overdue.csv
     """
     from pipeline import questions
 
-    _answer(
-        lambda: questions.actions(
-            out_dir,
-            overdue=overdue,
-            today=today,
-            responsible=responsible,
-            municipality=municipality,
-            due_before=due_before,
-        ),
-        fmt,
-    )
+    with _tables_folder(out_dir, redact) as folder:
+        _answer(
+            lambda: questions.actions(
+                folder,
+                overdue=overdue,
+                today=today,
+                responsible=responsible,
+                municipality=municipality,
+                due_before=due_before,
+            ),
+            fmt,
+        )
 
 
 @main.command(name="person")
 @click.argument("name")
 @OUT_OPTION
 @FORMAT_OPTION
-def person_command(name: str, out_dir: Path, fmt: str) -> None:
+@REDACT_OPTION
+def person_command(name: str, out_dir: Path, fmt: str, redact: str) -> None:
     """One person: attendance, actions assigned, and decisions that name them.
 
     NAME is a full name as canonical or as written, or a first name only one person has.
@@ -447,27 +494,32 @@ def person_command(name: str, out_dir: Path, fmt: str) -> None:
       protokoll person "Lisa Andersson Lindberg"
       protokoll person "Helen SundstromHetta"
       protokoll person Jonas --format json
+      protokoll person Jonas --redact email,phone,personnummer
     """
     from pipeline import questions
 
-    _answer(lambda: questions.person(name, out_dir), fmt, parts=True)
+    with _tables_folder(out_dir, redact) as folder:
+        _answer(lambda: questions.person(name, folder), fmt, parts=True)
 
 
 @main.command(name="meetings")
 @click.option("--body", help="Meeting body, e.g. Kommunchefsgruppen (any case, å/ä/ö).")
 @OUT_OPTION
 @FORMAT_OPTION
-def meetings_command(body: str | None, out_dir: Path, fmt: str) -> None:
+@REDACT_OPTION
+def meetings_command(body: str | None, out_dir: Path, fmt: str, redact: str) -> None:
     """Meetings with time, place, attendance counts and how many items, decisions, actions.
 
     \b
     Examples:
       protokoll meetings
       protokoll meetings --body kommunchefsgruppen --format csv
+      protokoll meetings --format csv --redact all
     """
     from pipeline import questions
 
-    _answer(lambda: questions.meetings(out_dir, body=body), fmt)
+    with _tables_folder(out_dir, redact) as folder:
+        _answer(lambda: questions.meetings(folder, body=body), fmt)
 
 
 # --- browser UI ---
@@ -487,11 +539,18 @@ def meetings_command(body: str | None, out_dir: Path, fmt: str) -> None:
     "--db",
     "db_path",
     type=click.Path(dir_okay=False, path_type=Path),
-    help="SQLite file to build and serve.  [default: OUTDIR/protokoll.db]",
+    help="SQLite file to build and serve.  [default: OUTDIR/protokoll.db; with --redact "
+    "OUTDIR/protokoll-redacted.db]",
+)
+@click.option(
+    "--redact",
+    default="",
+    metavar="KINDS",
+    help=REDACT_HELP + " Applied to the database served; the tables in OUTDIR stay as they are.",
 )
 @click.pass_context
 def serve_command(
-    ctx: click.Context, out_dir: Path, port: int, host: str, db_path: Path | None
+    ctx: click.Context, out_dir: Path, port: int, host: str, db_path: Path | None, redact: str
 ) -> None:
     """Browse and search the tables in OUTDIR in a web browser (Datasette).
 
@@ -504,6 +563,8 @@ def serve_command(
       protokoll run data/raw && protokoll serve   # then open http://127.0.0.1:8001/
       protokoll serve -o out/ --port 8080
       protokoll serve -o /archive/tables --db data/processed/archive.db   # read-only OUTDIR
+      protokoll serve --redact email,phone,personnummer   # serves OUTDIR/protokoll-redacted.db
+      protokoll serve -o out/ --redact all --db /tmp/protokoll-share.db
     """
     from click.core import ParameterSource
 
@@ -516,10 +577,58 @@ def serve_command(
         if not is_loopback(host):
             click.secho(f"Warning: {host} is reachable from other machines.", fg="yellow")
 
+    kinds = _redact_kinds(redact)
     try:
-        serve(out_dir, host, port, db_path, allow_public=explicit_host, on_ready=ready)
-    except (PublicHostError, FileNotFoundError) as exc:
+        serve(
+            out_dir, host, port, db_path, allow_public=explicit_host, on_ready=ready, redact=kinds
+        )
+    except (PublicHostError, FileNotFoundError, ValueError) as exc:
         raise click.ClickException(str(exc)) from exc
+
+
+@main.command(name="export")
+@click.argument("dest", type=click.Path(file_okay=False, path_type=Path))
+@OUT_OPTION
+@click.option(
+    "--csv-dialect",
+    "csv_dialects",
+    multiple=True,
+    type=click.Choice(["utf8", "excel-sv"]),
+    help="Also write the CSV files in this dialect (repeatable), as for `protokoll run`.",
+)
+@click.option(
+    "--redact",
+    default="",
+    metavar="KINDS",
+    help=REDACT_HELP + " Counts per document go to documents.redactions in DEST.",
+)
+def export_command(dest: Path, out_dir: Path, csv_dialects: tuple[str, ...], redact: str) -> None:
+    """Write a copy of the tables in OUTDIR to DEST, with personal data redacted on request.
+
+    DEST gets what a run writes: one Parquet and one UTF-8 CSV file per table,
+    datapackage.json (its description says what was redacted) and the CSV dialects asked
+    for. OUTDIR is not changed, so the same run can be shared redacted and kept whole;
+    DEST may not be OUTDIR or another run's output folder. Redaction is the one of
+    `protokoll run --redact` (same markers, personnummer only with a valid Luhn digit,
+    names only of people who are not attendees).
+
+    \b
+    Examples:
+      protokoll export share/ --redact email,phone,personnummer
+      protokoll export share/ --redact all --csv-dialect excel-sv
+      protokoll export /srv/open-data -o /srv/protokoll --redact names,email,phone
+    """
+    from pipeline.export import export_tables
+
+    kinds = _redact_kinds(redact)
+    try:
+        written = export_tables(out_dir, dest, ("utf8", *csv_dialects), redact=kinds)
+    except FileNotFoundError as exc:
+        raise click.ClickException(str(exc)) from exc
+    except ValueError as exc:
+        raise click.UsageError(str(exc)) from exc
+    redacted = f", redacted: {', '.join(kinds)}" if kinds else ""
+    click.echo(f"{len(written)} files written to {dest}{redacted}")
 
 
 # --- NLP model ---

@@ -21,6 +21,25 @@ PERSONAL_DATA_NOTE = (
     "keep it inside the project's folders and do not publish or share it."
 )
 
+_REDACTED_WHAT = {
+    "email": "e-mail addresses ([e-post])",
+    "phone": "phone numbers ([telefon])",
+    "personnummer": "personnummer ([personnummer])",
+    "names": "names of people other than the attendees ([namn])",
+}
+
+
+def redaction_note(kinds) -> str:
+    """What a redacted dataset no longer holds, for its description; '' when nothing."""
+    what = [text for kind, text in _REDACTED_WHAT.items() if kind in set(kinds)]
+    if not what:
+        return ""
+    return (
+        f"Redacted (protokoll --redact): {', '.join(what)} are replaced by the marker in "
+        "brackets in every text column; documents.redactions counts them per document. "
+        "The rest of the personal data is still there."
+    )
+
 
 @dataclass(frozen=True)
 class ForeignKey:
@@ -91,8 +110,9 @@ def _foreign_key(fk: ForeignKey) -> dict:
     }
 
 
-def datapackage_descriptor() -> dict:
-    """The descriptor of the UTF-8 CSV tables written to an output folder."""
+def datapackage_descriptor(redacted=()) -> dict:
+    """The descriptor of the UTF-8 CSV tables written to an output folder; ``redacted``:
+    the kinds of personal data replaced in them (noted in the description)."""
     resources = []
     for table in TABLES.values():
         schema: dict = {
@@ -131,6 +151,7 @@ def datapackage_descriptor() -> dict:
             "attachments extracted from Swedish municipal meeting minutes by protokoll. "
             "Dates are ISO YYYY-MM-DD; every record has the page and position it came from. "
             + PERSONAL_DATA_NOTE
+            + (" " + redaction_note(redacted) if redaction_note(redacted) else "")
         ),
         "resources": resources,
     }

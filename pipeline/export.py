@@ -84,10 +84,69 @@ def write_tables(
         written.append(parquet_path)
         written += [_write_dialect(arrow, out_dir, name, d) for d in dialects]
     package_path = out_dir / DATAPACKAGE_NAME
-    text = json.dumps(datapackage_descriptor(), indent=2, ensure_ascii=False) + "\n"
+    descriptor = datapackage_descriptor(redacted_kinds(tables))
+    text = json.dumps(descriptor, indent=2, ensure_ascii=False) + "\n"
     atomic_write(package_path, lambda tmp: Path(tmp).write_text(text, encoding="utf-8"))
     written.append(package_path)
     return written
+
+
+def redacted_kinds(tables: dict[str, list[dict]]) -> tuple[str, ...]:
+    """The kinds of personal data redacted in ``tables``, read off ``documents.redactions``."""
+    from pipeline.redact import KINDS, parse_counts
+
+    found = {k for row in tables.get("documents", []) for k in parse_counts(row.get("redactions"))}
+    return tuple(k for k in KINDS if k in found)
+
+
+def read_tables(out_dir: Path) -> dict[str, list[dict]]:
+    """Every table of ``out_dir`` as rows (dicts), read from its Parquet file.
+
+    Raises FileNotFoundError naming the missing file and the command that writes it.
+    """
+    out_dir = Path(out_dir)
+    tables = {}
+    for name, table in TABLES.items():
+        path = out_dir / f"{name}.parquet"
+        if not path.is_file():
+            raise FileNotFoundError(
+                f"no {path.name} in {out_dir}: run `protokoll run <files> -o {out_dir}` first"
+            )
+        rows = pq.read_table(path).to_pylist()
+        tables[name] = [{c: row.get(c) for c in table.column_names} for row in rows]
+    return tables
+
+
+def redacted_tables(out_dir: Path, redact: Iterable[str]) -> dict[str, list[dict]]:
+    """The tables of ``out_dir`` with ``redact`` kinds of personal data replaced
+    (:func:`pipeline.redact.redact_tables`, as ``protokoll run --redact`` does; counts added
+    to ``documents.redactions``). The files in ``out_dir`` are not touched."""
+    from pipeline.redact import redact_tables
+
+    tables = read_tables(out_dir)
+    kinds = tuple(redact)
+    if kinds:
+        redact_tables(tables, kinds)
+    return tables
+
+
+def export_tables(
+    out_dir: Path,
+    dest: Path,
+    csv_dialects: Iterable[str] = ("utf8",),
+    redact: Iterable[str] = (),
+) -> list[Path]:
+    """Copy the tables of the run folder ``out_dir`` to ``dest`` (Parquet, UTF-8 CSV,
+    datapackage.json and the CSV dialects asked), with ``redact`` kinds of personal data
+    replaced. ``out_dir`` itself is never written to, and neither is another run's folder
+    (one with a manifest: its next run would not see that its tables changed).
+    """
+    out_dir, dest = Path(out_dir), Path(dest)
+    if dest.resolve() == out_dir.resolve():
+        raise ValueError(f"export to {dest}: that is the run's own folder; choose another")
+    if (dest / "manifest.sqlite").exists():
+        raise ValueError(f"export to {dest}: it is a run's output folder; choose another")
+    return write_tables(redacted_tables(out_dir, redact), dest, csv_dialects)
 
 
 def write_csv_dialects(out_dir: Path, csv_dialects: Iterable[str]) -> list[Path]:

@@ -343,34 +343,96 @@ def redact_tables(
     if not kinds:
         return {d: {} for d in documents if d is not None}
 
-    keep = _attendees_by_meeting(tables, attendee_names)
+    keep, attendee_ids = _attendees_by_meeting(tables, attendee_names)
+    attendee_persons = {person for _, person in attendee_ids if person}
     known = _known_names(tables, nlp) if "names" in kinds else {}
-    for rows in tables.values():
+    for table, rows in tables.items():
         for row in rows:
             document = row.get("document_id") or document_of_meeting.get(row.get("meeting_id"))
             meeting = row.get("meeting_id")
             attendees = keep.get(meeting) or keep[None]
             names = known.get(meeting, set()) | known.get(None, set())
             tally = counts.setdefault(document, Counter())
+            # a row about one person: a non-attendee's name goes whole, an attendee's stays
+            own = _name_columns(table, row) if "names" in kinds else ()
+            if own and not _is_attendee(row, attendees, attendee_ids, attendee_persons):
+                _redact_whole_names(row, own, tally)
             for column, value in row.items():
                 if column in KEEP_COLUMNS or column.endswith("_id") or value is None:
                     continue
+                asked = kinds - {"names"} if column in own else kinds
                 if isinstance(value, str):
-                    row[column] = redact_text(value, kinds, tally, names, attendees, nlp is None)
+                    row[column] = redact_text(value, asked, tally, names, attendees, nlp is None)
                 elif isinstance(value, list | tuple) and all(isinstance(v, str) for v in value):
                     row[column] = type(value)(
-                        redact_text(v, kinds, tally, names, attendees, nlp is None) for v in value
+                        redact_text(v, asked, tally, names, attendees, nlp is None) for v in value
                     )
     result = {d: {k: counts[d][k] for k in KINDS if k in kinds} for d in counts if d is not None}
     for row in tables.get("documents", []):
-        per_kind = result.get(row.get("document_id"), {})
-        row["redactions"] = "; ".join(f"{k}={n}" for k, n in per_kind.items())
+        merged = parse_counts(row.get("redactions"))  # a second pass over published tables
+        for kind, n in result.get(row.get("document_id"), {}).items():
+            merged[kind] = merged.get(kind, 0) + n
+        row["redactions"] = format_counts(merged)
     return result
+
+
+def parse_counts(text: str | None) -> dict[str, int]:
+    """A ``documents.redactions`` value (``"email=1; phone=0"``) as ``{kind: count}``."""
+    counts = {}
+    for part in (text or "").split(";"):
+        kind, _, n = part.strip().partition("=")
+        if kind in KINDS and n.strip().isdigit():
+            counts[kind] = int(n)
+    return counts
+
+
+def format_counts(counts: dict[str, int]) -> str:
+    return "; ".join(f"{k}={counts[k]}" for k in KINDS if k in counts)
+
+
+# Columns that hold a person's name and nothing else, in rows that name one person.
+_NAME_COLUMNS = ("name", "name_raw", "variants")
+
+
+def _name_columns(table: str, row: dict) -> tuple[str, ...]:
+    """The name columns of a row about one person (``persons``, ``vote_records``,
+    ``reservations``, ``recusals``); never those of ``attendees``, the attendance lists."""
+    if table == "attendees" or "person_id" not in row:
+        return ()
+    return tuple(c for c in _NAME_COLUMNS if c in row)
+
+
+def _is_attendee(row, attendees, attendee_ids, attendee_persons) -> bool:
+    """Whether the person of a row is an attendee: of the row's meeting, or (a ``persons``
+    row, which has no meeting) of any meeting; by person id, else by name."""
+    person, meeting = row.get("person_id"), row.get("meeting_id")
+    if person and (
+        person in attendee_persons if meeting is None else (meeting, person) in attendee_ids
+    ):
+        return True
+    return any(
+        isinstance(row.get(c), str) and row[c].strip() and row[c] in attendees
+        for c in ("name", "name_raw")
+    )
+
+
+def _redact_whole_names(row: dict, columns: tuple, tally: Counter[str]) -> None:
+    """A non-attendee's name columns become the marker, whatever the name looks like."""
+    for column in columns:
+        value = row.get(column)
+        if isinstance(value, str) and value.strip():
+            row[column] = MARKERS["names"]
+            tally["names"] += 1
+        elif isinstance(value, list | tuple):
+            row[column] = type(value)(MARKERS["names"] if v else v for v in value)
+            tally["names"] += sum(1 for v in value if v)
 
 
 def _attendees_by_meeting(
     tables: dict[str, list[dict]], extra: Iterable[str]
-) -> dict[str | None, _Attendees]:
+) -> tuple[dict[str | None, _Attendees], set[tuple]]:
+    """Per meeting, the names never to redact; ``None``: those of every meeting (for rows
+    without a meeting: ``persons``, ``documents``). And the (meeting, person) attendee pairs."""
     extra = list(extra)
     keep: dict[str | None, _Attendees] = {}
     for meeting in [None, *(m.get("meeting_id") for m in tables.get("meetings", []))]:
@@ -379,9 +441,10 @@ def _attendees_by_meeting(
             keep[meeting].add(name)
     attendee_ids = set()
     for row in tables.get("attendees", []):
-        attendees = keep.setdefault(row.get("meeting_id"), _Attendees())
-        attendees.add(row.get("name"))
-        attendees.add(row.get("name_raw"))
+        for meeting in {row.get("meeting_id"), None}:
+            attendees = keep.setdefault(meeting, _Attendees())
+            attendees.add(row.get("name"))
+            attendees.add(row.get("name_raw"))
         attendee_ids.add((row.get("meeting_id"), row.get("person_id")))
     for row in tables.get("actions", []):  # how the action tables spell an attendee
         if (row.get("meeting_id"), row.get("responsible_person_id")) in attendee_ids:
@@ -389,7 +452,7 @@ def _attendees_by_meeting(
     for row in tables.get("mentions", []):  # ... and the text: "P-E", "Lisa A L"
         if (row.get("meeting_id"), row.get("person_id")) in attendee_ids:
             keep[row.get("meeting_id")].add(row.get("text"))
-    return keep
+    return keep, attendee_ids
 
 
 _PERSON_KINDS = {"person", "per"}

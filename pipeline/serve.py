@@ -16,13 +16,13 @@ from collections.abc import Callable
 from pathlib import Path
 
 import pyarrow as pa
-import pyarrow.parquet as pq
 
-from pipeline.datapackage import FOREIGN_KEYS, PERSONAL_DATA_NOTE
-from pipeline.export import LIST_SEPARATOR, atomic_write
+from pipeline.datapackage import FOREIGN_KEYS, PERSONAL_DATA_NOTE, redaction_note
+from pipeline.export import LIST_SEPARATOR, atomic_write, read_tables, redacted_tables
 from pipeline.schema import TABLES, Column
 
 DB_NAME = "protokoll.db"
+REDACTED_DB_NAME = "protokoll-redacted.db"
 DEFAULT_HOST = "127.0.0.1"
 DEFAULT_PORT = 8001
 
@@ -81,33 +81,44 @@ def check_host(host: str, allow_public: bool = False) -> None:
         )
 
 
-def build_database(out_dir: Path, db_path: Path | None = None) -> Path:
+def build_database(
+    out_dir: Path, db_path: Path | None = None, redact: tuple[str, ...] | list[str] = ()
+) -> Path:
     """Build a SQLite database from the Parquet tables in ``out_dir``; return its path.
 
-    Dates become ISO text and list columns JSON arrays. Full-text indexes (FTS5) cover
-    decisions.text, actions.task and agenda_items (title, text); the view
+    ``redact``: kinds of personal data (:mod:`pipeline.redact`) replaced in the database's
+    tables, as ``protokoll run --redact`` replaces them; the tables in ``out_dir`` stay as
+    they are, and the database goes to ``OUTDIR/protokoll-redacted.db`` unless ``db_path``
+    says otherwise. Dates become ISO text and list columns JSON arrays. Full-text indexes
+    (FTS5) cover decisions.text, actions.task and agenda_items (title, text); the view
     ``decisions_with_meeting`` puts each decision next to its meeting's date and body.
     Written aside and moved into place, so a running server never sees half a database.
     """
     out_dir = Path(out_dir)
-    db_path = Path(db_path) if db_path else out_dir / DB_NAME
-    missing = [n for n in TABLES if not (out_dir / f"{n}.parquet").exists()]
-    if missing:
-        raise FileNotFoundError(
-            f"no {missing[0]}.parquet in {out_dir}: run `protokoll run ... -o {out_dir}` first"
-        )
+    redact = tuple(redact)
+    db_path = Path(db_path) if db_path else out_dir / (REDACTED_DB_NAME if redact else DB_NAME)
+    if db_path.resolve() in _run_files(out_dir):
+        raise ValueError(f"refusing to build the database over {db_path}: a file of the run")
+    tables = redacted_tables(out_dir, redact) if redact else read_tables(out_dir)
     db_path.parent.mkdir(parents=True, exist_ok=True)
-    atomic_write(db_path, lambda tmp: _write_database(out_dir, Path(tmp)))
+    atomic_write(db_path, lambda tmp: _write_database(tables, Path(tmp)))
     return db_path
 
 
-def _write_database(out_dir: Path, path: Path) -> None:
+def _run_files(out_dir: Path) -> set[Path]:
+    """The files of a run's output folder that a database must never replace."""
+    names = [f"{n}.{ext}" for n in TABLES for ext in ("parquet", "csv")]
+    names += ["datapackage.json", "manifest.sqlite", "run_report.json"]
+    return {(out_dir / name).resolve() for name in names}
+
+
+def _write_database(tables: dict[str, list[dict]], path: Path) -> None:
     conn = sqlite3.connect(path)
     try:
         with conn:
             for name, table in TABLES.items():
                 conn.execute(_create_table_sql(name))
-                rows = pq.read_table(out_dir / f"{name}.parquet").to_pylist()
+                rows = tables[name]
                 cols = table.column_names
                 conn.executemany(
                     f"INSERT INTO [{name}] VALUES ({', '.join('?' * len(cols))})",
@@ -247,8 +258,9 @@ def _column_descriptions(name: str) -> dict[str, str]:
     return described
 
 
-def datasette_metadata(database: str = Path(DB_NAME).stem) -> dict:
-    """Datasette metadata: descriptions from the schema, search, facets, canned queries."""
+def datasette_metadata(database: str = Path(DB_NAME).stem, redacted=()) -> dict:
+    """Datasette metadata: descriptions from the schema, search, facets, canned queries;
+    ``redacted``: the kinds of personal data replaced (said in the description)."""
     tables: dict[str, dict] = {
         name: {"description": t.description, "columns": _column_descriptions(name)}
         for name, t in TABLES.items()
@@ -272,7 +284,8 @@ def datasette_metadata(database: str = Path(DB_NAME).stem) -> dict:
         "description": "Meetings, attendees, agenda items, decisions (BESLUT) and actions "
         "(ÅTGÄRDER) extracted from the minutes. Search the decisions, actions and agenda "
         "items, facet the view decisions_with_meeting, or use the canned queries. "
-        + PERSONAL_DATA_NOTE,
+        + PERSONAL_DATA_NOTE
+        + (" " + redaction_note(redacted) if redacted else ""),
         "license": "personal data (GDPR): internal use only, do not publish or share",
         "databases": {database: {"tables": tables, "queries": CANNED_QUERIES}},
     }
@@ -291,18 +304,21 @@ def serve(
     db_path: Path | None = None,
     allow_public: bool = False,
     on_ready: Callable[[Path, str], None] | None = None,
+    redact: tuple[str, ...] | list[str] = (),
 ) -> None:
     """Build the database from ``out_dir`` and serve it with Datasette until interrupted.
 
-    Raises PublicHostError for a non-loopback ``host`` unless ``allow_public``.
+    ``redact``: kinds of personal data to replace in the served tables (see
+    :func:`build_database`). Raises PublicHostError for a non-loopback ``host`` unless
+    ``allow_public``.
     ``on_ready(db_path, url)`` is called once the database is built.
     """
     check_host(host, allow_public)
     import uvicorn
     from datasette.app import Datasette
 
-    db = build_database(out_dir, db_path)
-    datasette = Datasette(immutables=[str(db)], metadata=datasette_metadata(db.stem))
+    db = build_database(out_dir, db_path, redact)
+    datasette = Datasette(immutables=[str(db)], metadata=datasette_metadata(db.stem, redact))
     if on_ready:
         on_ready(db, url_for(host, port))
     uvicorn.run(datasette.app(), host=host.strip("[]"), port=port, log_level="warning")
