@@ -38,7 +38,9 @@ import os
 import random
 import re
 import resource
+import shutil
 import sys
+import tempfile
 import time
 import traceback
 import zipfile
@@ -274,11 +276,9 @@ _TASK_TIMEOUT_S = 30.0
 _MEMORY_MB = 2048
 
 
-def _worker(conn, ocr: bool) -> None:
+def _worker(conn, ocr: bool, folder: Path) -> None:
     resource.setrlimit(resource.RLIMIT_AS, (_MEMORY_MB << 20, _MEMORY_MB << 20))
     sys.setrecursionlimit(10_000)
-    import tempfile
-
     from pipeline import ocr as ocr_module
     from pipeline.backends import read_document
     from pipeline.detect import detect_format
@@ -286,7 +286,6 @@ def _worker(conn, ocr: bool) -> None:
 
     if not ocr:  # pages are rendered as for OCR; Tesseract itself is skipped
         ocr_module.ocr_pages = lambda pages, *a, **k: [[] for _ in pages]
-    folder = Path(tempfile.mkdtemp(prefix="protokoll-fuzz-"))
     while True:
         job = conn.recv()
         if job is None:
@@ -315,11 +314,15 @@ def _worker(conn, ocr: bool) -> None:
 class Runner:
     def __init__(self, ocr: bool) -> None:
         self.ocr = ocr
+        # the inputs are written here; removed on close, also after killed workers
+        self.folder = Path(tempfile.mkdtemp(prefix="protokoll-fuzz-"))
         self._start()
 
     def _start(self) -> None:
         self.conn, child = mp.Pipe()
-        self.proc = mp.get_context("fork").Process(target=_worker, args=(child, self.ocr))
+        self.proc = mp.get_context("fork").Process(
+            target=_worker, args=(child, self.ocr, self.folder)
+        )
         self.proc.start()
 
     def run(self, suffix: str, data: bytes) -> tuple[str, str, str]:
@@ -343,6 +346,8 @@ class Runner:
         self.proc.join(5)
         if self.proc.is_alive():
             self.proc.kill()
+            self.proc.join()
+        shutil.rmtree(self.folder, ignore_errors=True)
 
 
 FINDINGS = {"exception", "timeout", "crash", "memory_error", "recursion_error"}
@@ -367,6 +372,7 @@ def fuzz(
     (out / "findings").mkdir(parents=True, exist_ok=True)
     stats: Counter[str] = Counter()
     by_signature: dict[str, dict] = {}
+    by_format: dict[str, Counter[str]] = {"pdf": Counter(), "docx": Counter()}
     started = time.monotonic()
     runners = [Runner(ocr) for _ in range(workers)]
     import concurrent.futures as cf
@@ -389,6 +395,7 @@ def fuzz(
                     suffix, data, (kind, detail, trace) = future.result()
                     stats[kind] += 1
                     stats["inputs"] += 1
+                    by_format[suffix.lstrip(".")][kind] += 1
                     if kind in FINDINGS:
                         sig = signature(kind, detail, trace)
                         digest = hashlib.sha256(data).hexdigest()[:16]
@@ -409,6 +416,7 @@ def fuzz(
         "inputs": stats["inputs"],
         "inputs_per_second": round(stats["inputs"] / elapsed, 2),
         "outcomes": {k: v for k, v in stats.items() if k != "inputs"},
+        "by_format": {f: {"inputs": sum(c.values()), **c} for f, c in by_format.items()},
         "findings": by_signature,
     }
     (out / "report.json").write_text(json.dumps(report, indent=2, ensure_ascii=False))
@@ -444,6 +452,8 @@ def main() -> None:
         f"({report['inputs_per_second']}/s) from {len(report['seeds'])} seeds"
     )
     print("outcomes:", json.dumps(report["outcomes"]))
+    for fmt, outcomes in report["by_format"].items():
+        print(f"  {fmt}:", json.dumps(outcomes))
     for sig, entry in sorted(report["findings"].items(), key=lambda kv: -kv[1]["count"]):
         print(f"{entry['count']:6d}  {sig}\n        e.g. {entry['examples'][0]}")
     print(f"report: {args.out / 'report.json'}")
