@@ -20,20 +20,45 @@ SIMILAR_WITHOUT_RESPONSIBLE = 0.8
 _WORD = re.compile(r"\w{3,}")
 
 
+class _Task:
+    """A task text prepared once for many comparisons: its folded words and a matcher
+    that has already indexed its characters (difflib indexes the second sequence)."""
+
+    def __init__(self, text: str) -> None:
+        self.text = text
+        self.words = {fold(w) for w in _WORD.findall(text)}
+        self.folded = fold(text)
+        self.matcher = difflib.SequenceMatcher(None, b=self.folded)
+
+    def similarity(self, other: _Task, at_least: float = 0.0) -> float:
+        """:func:`task_similarity`; 0.0 early when it cannot reach ``at_least``."""
+        union = self.words | other.words
+        jaccard = len(self.words & other.words) / len(union) if union else 0.0
+        if jaccard >= at_least:
+            return max(jaccard, self._ratio(other))
+        matcher = self.matcher
+        matcher.set_seq1(other.folded)
+        # difflib's cheap upper bounds first: most pairs of unrelated tasks stop here
+        if matcher.real_quick_ratio() < at_least or matcher.quick_ratio() < at_least:
+            return 0.0
+        return max(jaccard, matcher.ratio())
+
+    def _ratio(self, other: _Task) -> float:
+        self.matcher.set_seq1(other.folded)
+        return self.matcher.ratio()
+
+
 @dataclass
 class _Series:
     series_id: str
-    last_task: str
+    last_task: _Task
     last_date: object
     length: int
 
 
 def task_similarity(a: str, b: str) -> float:
     """Overlap of the tasks' words (folded), or their character similarity if higher."""
-    words_a = {fold(w) for w in _WORD.findall(a)}
-    words_b = {fold(w) for w in _WORD.findall(b)}
-    jaccard = len(words_a & words_b) / len(words_a | words_b) if words_a | words_b else 0.0
-    return max(jaccard, difflib.SequenceMatcher(None, fold(a), fold(b)).ratio())
+    return _Task(b).similarity(_Task(a))
 
 
 def link_action_series(meetings: list[dict], actions: list[dict]) -> None:
@@ -52,16 +77,17 @@ def link_action_series(meetings: list[dict], actions: list[dict]) -> None:
         key = (fold(meeting.get("body") or ""), responsible)
         threshold = SIMILAR if responsible else SIMILAR_WITHOUT_RESPONSIBLE
         best, best_score = None, threshold
+        task = _Task(action["task"])
         for series in open_series.get(key, []) if date is not None else []:
             if series.last_date is None or series.last_date >= date:
                 continue
-            score = task_similarity(action["task"], series.last_task)
+            score = series.last_task.similarity(task, at_least=best_score)
             if score >= best_score:
                 best, best_score = series, score
         if best is None:
-            best = _Series(stable_id("s", action["action_id"]), action["task"], date, 0)
+            best = _Series(stable_id("s", action["action_id"]), task, date, 0)
             open_series.setdefault(key, []).append(best)
         best.length += 1
-        best.last_task, best.last_date = action["task"], date
+        best.last_task, best.last_date = task, date
         action["series_id"] = best.series_id
         action["series_position"] = best.length

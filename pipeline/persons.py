@@ -28,6 +28,7 @@ from __future__ import annotations
 import re
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
+from functools import cached_property, lru_cache
 
 from pipeline.ids import stable_id
 from pipeline.reference import fold
@@ -43,31 +44,42 @@ PERSON_COLUMNS: dict[str, list[tuple[str, str]]] = {
 }
 
 _SOUNDS = [
-    (r"ch", "k"),
-    (r"ph", "f"),
-    (r"th", "t"),
-    (r"c", "k"),
-    (r"q", "k"),
-    (r"w", "v"),
-    (r"z", "s"),
-    (r"(?<=[bdfgjklmnprstv])h", ""),  # Lundh
-    (r"(?<=[aeiouy])h(?=[bdfgjklmnprstv])", ""),  # Ohlsson, Fahlgren, Dahl
-    (r"(.)\1", r"\1"),  # Pettersson, Matsson
+    (re.compile(pattern), replacement)
+    for pattern, replacement in (
+        (r"ch", "k"),
+        (r"ph", "f"),
+        (r"th", "t"),
+        (r"c", "k"),
+        (r"q", "k"),
+        (r"w", "v"),
+        (r"z", "s"),
+        (r"(?<=[bdfgjklmnprstv])h", ""),  # Lundh
+        (r"(?<=[aeiouy])h(?=[bdfgjklmnprstv])", ""),  # Ohlsson, Fahlgren, Dahl
+        (r"(.)\1", r"\1"),  # Pettersson, Matsson
+    )
 ]
+_SPACE = re.compile(r"\s+")
 
 
+@lru_cache(maxsize=1 << 16)
 def sound_key(name: str) -> str:
     """A spelling-insensitive key: 'Per-Eric Magnusson' and 'Per-Erik Magnuson' agree."""
     key = fold(name)
     for pattern, replacement in _SOUNDS:
-        key = re.sub(pattern, replacement, key)
+        key = pattern.sub(replacement, key)
     return key
 
 
+@lru_cache(maxsize=1 << 16)
+def _word_tuple(name: str) -> tuple[str, ...]:
+    return tuple(w for w in _SPACE.split(name.replace(".", ". ").strip()) if w.strip("."))
+
+
 def _words(name: str) -> list[str]:
-    return [w for w in re.split(r"[\s]+", name.replace(".", ". ").strip()) if w.strip(".")]
+    return list(_word_tuple(name))
 
 
+@lru_cache(maxsize=1 << 16)
 def _is_initials(word: str) -> bool:
     """'A', 'A.', 'LG', 'A.L.', 'P-E': letters standing for words."""
     core = word.replace(".", "").replace("-", "")
@@ -145,11 +157,12 @@ class _Sighting:
     municipalities: set[str] = field(default_factory=set)
     body: str = ""
 
-    @property
+    # Both are read only after every name of the sighting is counted (``_sightings``).
+    @cached_property
     def name(self) -> str:
         return _best(self.names)
 
-    @property
+    @cached_property
     def is_short(self) -> bool:
         words = _words(self.name)
         return len(words) < 2 or any(_is_initials(w) for w in words)
@@ -165,9 +178,14 @@ def _best(names: Counter) -> str:
 
 
 class _Clusters:
+    """Union-find over sightings that keeps each cluster's meetings and municipalities, so
+    that checking a merge costs the size of two sets, not a scan of every sighting."""
+
     def __init__(self, sightings: list[_Sighting]) -> None:
         self.parent = list(range(len(sightings)))
         self.sightings = sightings
+        self.meetings = [{s.meeting_id} for s in sightings]
+        self.towns = [set(s.municipalities) for s in sightings]
 
     def find(self, i: int) -> int:
         while self.parent[i] != i:
@@ -175,17 +193,12 @@ class _Clusters:
             i = self.parent[i]
         return i
 
-    def members(self, i: int) -> list[_Sighting]:
-        root = self.find(i)
-        return [s for j, s in enumerate(self.sightings) if self.find(j) == root]
-
     def compatible(self, i: int, j: int) -> bool:
-        a, b = self.members(i), self.members(j)
-        if {s.meeting_id for s in a} & {s.meeting_id for s in b}:
+        ri, rj = self.find(i), self.find(j)
+        if not self.meetings[ri].isdisjoint(self.meetings[rj]):
             return False  # two persons of one meeting
-        towns_a = set().union(*(s.municipalities for s in a))
-        towns_b = set().union(*(s.municipalities for s in b))
-        return not (towns_a and towns_b and not towns_a & towns_b)
+        towns_a, towns_b = self.towns[ri], self.towns[rj]
+        return not (towns_a and towns_b and towns_a.isdisjoint(towns_b))
 
     def union(self, i: int, j: int) -> bool:
         ri, rj = self.find(i), self.find(j)
@@ -193,8 +206,39 @@ class _Clusters:
             return True
         if not self.compatible(ri, rj):
             return False
-        self.parent[max(ri, rj)] = min(ri, rj)
+        keep, gone = min(ri, rj), max(ri, rj)
+        self.parent[gone] = keep
+        self.meetings[keep] |= self.meetings[gone]
+        self.towns[keep] |= self.towns[gone]
+        self.meetings[gone] = self.towns[gone] = set()
         return True
+
+
+class _FullNames:
+    """The distinct written-out names of a run, indexed by how a short form can begin
+    (an initial, or the sound of the first given name), so that finding the names a
+    spelling abbreviates does not compare it with every name of the archive."""
+
+    def __init__(self, names) -> None:
+        self.by_initial: dict[str, list[str]] = defaultdict(list)
+        self.by_first_word: dict[str, list[str]] = defaultdict(list)
+        for name in dict.fromkeys(names):
+            words = _words(name)
+            if len(words) < 2:
+                continue
+            self.by_initial[fold(words[0])[:1]].append(name)
+            self.by_first_word[sound_key(words[0])].append(name)
+        self._cache: dict[str, list[str]] = {}
+
+    def abbreviated_by(self, short: str) -> list[str]:
+        """The names ``short`` is a short form of (:func:`short_form_of`)."""
+        if short not in self._cache:
+            head = _words(short)[0].strip(".")
+            pool = self.by_first_word.get(sound_key(head), [])
+            if _is_initials(head):
+                pool = pool + self.by_initial.get(fold(head)[:1], [])
+            self._cache[short] = [f for f in dict.fromkeys(pool) if short_form_of(short, f)]
+        return self._cache[short]
 
 
 def _sightings(tables: dict[str, list[dict]]) -> dict[tuple[str, str], _Sighting]:
@@ -240,10 +284,13 @@ def resolve_persons(tables: dict[str, list[dict]]) -> None:
     for members in groups.values():
         stated = [i for i in members if sightings[i].municipalities]
         unstated = [i for i in members if not sightings[i].municipalities]
-        for n, i in enumerate(stated):
-            for j in stated[n + 1 :]:
-                if sightings[i].municipalities & sightings[j].municipalities:
-                    clusters.union(i, j)
+        first_in_town: dict[str, int] = {}  # sightings sharing a municipality: one person
+        for i in stated:
+            for town in sorted(sightings[i].municipalities):
+                if town in first_in_town:
+                    clusters.union(first_in_town[town], i)
+                else:
+                    first_in_town[town] = i
         for j in unstated[1:]:
             clusters.union(unstated[0], j)
         if unstated and len({clusters.find(i) for i in stated}) <= 1 and stated:
@@ -252,18 +299,18 @@ def resolve_persons(tables: dict[str, list[dict]]) -> None:
         # one stay a person of their own (unresolved) rather than a guess
 
     # 2. short forms and dropped middle names: join the one person they fit, if only one
-    full = [j for j, s in enumerate(sightings) if not s.is_short]
+    full_names = _FullNames(s.name for s in sightings if not s.is_short)
+    seen_as: dict[str, list[int]] = defaultdict(list)
+    for j, s in enumerate(sightings):
+        if not s.is_short:
+            seen_as[s.name].append(j)
     for i, s in enumerate(sightings):
         if len(_words(s.name)) < 2:
             continue  # a first name alone: never across meetings
-        roots = {
-            clusters.find(j)
-            for j in full
-            if sightings[j].meeting_id != s.meeting_id
-            and clusters.find(j) != clusters.find(i)
-            and short_form_of(s.name, sightings[j].name)
-            and clusters.compatible(i, j)
+        candidates = {
+            clusters.find(j) for f in full_names.abbreviated_by(s.name) for j in seen_as[f]
         }
+        roots = {r for r in candidates if r != clusters.find(i) and clusters.compatible(i, r)}
         if len(roots) == 1:
             clusters.union(i, roots.pop())
 
