@@ -42,6 +42,7 @@ from pipeline.executors import (
 )
 from pipeline.fingerprint import backend_version, code_version, extractor_version
 from pipeline.followup import link_action_series
+from pipeline.item_attendance import item_attendance_rows
 from pipeline.lock import RunLocked, run_lock
 from pipeline.manifest import FILENAME as MANIFEST_NAME
 from pipeline.manifest import Manifest
@@ -120,9 +121,10 @@ class RunSummary:
         sizes = {name: sum(len(r.tables.get(name, [])) for r in self.results) for name in TABLES}
         sizes["documents"] = len(self.results)
         # built over the whole run when publishing, not per document: count what was written
-        published = self.out_dir / "persons.parquet"
-        if published.exists():
-            sizes["persons"] = pq.read_metadata(published).num_rows
+        for name in ("persons", "item_attendance"):
+            published = self.out_dir / f"{name}.parquet"
+            if published.exists():
+                sizes[name] = pq.read_metadata(published).num_rows
         return sizes
 
 
@@ -375,6 +377,7 @@ def _publish_if_changed(
     resolve_persons(tables)  # before the series: they group by responsible_person_id
     link_action_series(tables["meetings"], tables["actions"])
     tables["persons"] = persons_table(tables, roster)
+    tables["item_attendance"] = item_attendance_rows(tables)  # after the person ids
     if options.redact:
         from pipeline.redact import redact_tables
 

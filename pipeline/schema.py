@@ -125,6 +125,23 @@ TABLES: dict[str, Table] = {
             ),
         ),
         Table(
+            "item_attendance",
+            "One row per attendee and agenda item when the attendance line names §§ "
+            "(a substitute serving on some items only): who served on which item.",
+            ("meeting_id", "item_number", "person_id"),
+            (
+                _MEETING,
+                _ITEM,
+                Column("person_id", S, "The attendee (attendees.person_id).", False),
+                Column("name", S, "Canonical name."),
+                Column("replaces_person_id", S, "For a substitute: person_id of the member."),
+                Column("replaces", S, "For a substitute: the member replaced on this item."),
+                Column("items_raw", S, "The §-range as written: '§§ 170, 172–174'."),
+                _PAGE,
+                _POSITION,
+            ),
+        ),
+        Table(
             "agenda_items",
             "One row per numbered agenda item.",
             ("meeting_id", "item_number"),
