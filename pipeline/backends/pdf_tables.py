@@ -12,10 +12,17 @@ from __future__ import annotations
 
 import ctypes
 from dataclasses import dataclass
+from operator import itemgetter
 
 import pypdfium2 as pdfium
 import pypdfium2.raw as pdfium_c
-from pdfplumber.table import TableFinder
+from pdfplumber.table import (
+    Table,
+    TableFinder,
+    TableSettings,
+    cells_to_tables,
+    edges_to_intersections,
+)
 
 from pipeline.backends.pdf_layout import RuledTable
 
@@ -40,13 +47,74 @@ def find_tables(page: pdfium.PdfPage) -> list[RuledTable]:
     vertical = len(edges) - horizontal
     if horizontal < 3 or vertical < 2:
         return []
-    finder = TableFinder(_EdgePage(edges, (0.0, 0.0, right - left, top - bottom)), _SETTINGS)
+    finder = _Finder(_EdgePage(edges, (0.0, 0.0, right - left, top - bottom)), _SETTINGS)
     tables = []
     for table in finder.tables:
         rows = [list(row.cells) for row in table.rows]
         if len(rows) >= 2 or (rows and len(rows[0]) >= 2):  # one framed box is not a table
             tables.append(RuledTable(tuple(table.bbox), rows))
     return tables
+
+
+class _Finder(TableFinder):
+    """pdfplumber's TableFinder with its cell search (``intersections_to_cells``) replaced by
+    :func:`_cells`, which gives the same cells several times faster."""
+
+    def __init__(self, page: _EdgePage, settings: dict) -> None:
+        self.page = page  # type: ignore[assignment]
+        self.settings = TableSettings.resolve(settings)
+        self.edges = self.get_edges()
+        self.intersections = edges_to_intersections(
+            self.edges,
+            self.settings.intersection_x_tolerance,
+            self.settings.intersection_y_tolerance,
+        )
+        self.cells = _cells(self.intersections)
+        self.tables = [Table(self.page, group) for group in cells_to_tables(self.cells)]  # type: ignore[arg-type]
+
+
+_BBOX = itemgetter("x0", "top", "x1", "bottom")
+
+
+def _cells(intersections: dict) -> list[tuple[float, float, float, float]]:
+    """pdfplumber's ``intersections_to_cells``: for each intersection, top-left first, the
+    smallest cell whose four corners are intersections joined by shared edges. The same
+    search, with each point's edges turned into a set once instead of at every comparison
+    and the points below and to the right looked up instead of filtered from all."""
+    v_edges = {p: {_BBOX(e) for e in found["v"]} for p, found in intersections.items()}
+    h_edges = {p: {_BBOX(e) for e in found["h"]} for p, found in intersections.items()}
+
+    def connects(p1: tuple[float, float], p2: tuple[float, float]) -> bool:
+        if p1[0] == p2[0] and not v_edges[p1].isdisjoint(v_edges[p2]):
+            return True
+        return p1[1] == p2[1] and not h_edges[p1].isdisjoint(h_edges[p2])
+
+    points = sorted(intersections)
+    columns: dict[float, list[tuple[float, float]]] = {}
+    rows: dict[float, list[tuple[float, float]]] = {}
+    for point in points:  # each list in the points' order
+        columns.setdefault(point[0], []).append(point)
+        rows.setdefault(point[1], []).append(point)
+    cells = []
+    for point in points[:-1]:
+        below = [p for p in columns[point[0]] if p > point]
+        right = [p for p in rows[point[1]] if p > point]
+        for below_pt in (p for p in below if connects(point, p)):
+            corner = next(
+                (
+                    (right_pt[0], below_pt[1])
+                    for right_pt in right
+                    if connects(point, right_pt)
+                    and (right_pt[0], below_pt[1]) in intersections
+                    and connects((right_pt[0], below_pt[1]), right_pt)
+                    and connects((right_pt[0], below_pt[1]), below_pt)
+                ),
+                None,
+            )
+            if corner is not None:
+                cells.append((point[0], point[1], corner[0], corner[1]))
+                break
+    return cells
 
 
 def page_edges(page: pdfium.PdfPage, x_origin: float, y_top: float) -> list[dict]:
