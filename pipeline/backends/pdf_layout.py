@@ -23,6 +23,7 @@ import statistics
 from collections import Counter
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field, replace
+from operator import attrgetter
 
 from pipeline.model import Block, BlockKind, Cell, Provenance, Span, Style
 
@@ -50,34 +51,62 @@ class Line:
     """Words on one baseline, left to right. ``index`` is the 1-based line number on its page."""
 
     __slots__ = (
-        "words", "x0", "x1", "top", "bottom", "size", "bold", "italic", "index", "margin"
+        "words", "x0", "x1", "top", "bottom", "size", "bold", "italic", "index", "margin",
+        "_text",
     )  # fmt: skip
 
     def __init__(self, words: list[Word], index: int = 0) -> None:
+        # One pass over the words (a line is made for every text line and table cell):
+        # the box, the size carrying most characters (rounded to half points), and bold/italic
+        # when every word with letters is and at least one word is.
+        first = words[0]
+        x0, x1, top, bottom = first.x0, first.x1, first.top, first.bottom
+        weights: dict[float, int] = {}
+        bold_all = italic_all = True
+        bold_any = italic_any = False
+        for w in words:
+            if w.x0 < x0:
+                x0 = w.x0
+            if w.x1 > x1:
+                x1 = w.x1
+            if w.top < top:
+                top = w.top
+            if w.bottom > bottom:
+                bottom = w.bottom
+            key = round(w.size * 2) / 2
+            weights[key] = weights.get(key, 0) + len(w.text)
+            if w.bold:
+                bold_any = True
+            if w.italic:
+                italic_any = True
+            if not (w.bold and w.italic) and _has_letters(w.text):
+                bold_all = bold_all and bool(w.bold)
+                italic_all = italic_all and bool(w.italic)
+        size, most = 0.0, -1
+        for key, weight in weights.items():  # the first of equals, as Counter.most_common
+            if weight > most:
+                size, most = key, weight
         self.words = words
-        self.x0 = min(w.x0 for w in words)
-        self.x1 = max(w.x1 for w in words)
-        self.top = min(w.top for w in words)
-        self.bottom = max(w.bottom for w in words)
-        self.size = _dominant_size(words)
-        self.bold = all(w.bold for w in words if _has_letters(w.text)) and any(
-            w.bold for w in words
-        )
-        self.italic = all(w.italic for w in words if _has_letters(w.text)) and any(
-            w.italic for w in words
-        )
+        self.x0, self.x1, self.top, self.bottom = x0, x1, top, bottom
+        self.size = size
+        self.bold = bold_all and bold_any
+        self.italic = italic_all and italic_any
         self.index = index
-        self.margin = self.x1  # the right edge text reaches in this line's column
+        self.margin = x1  # the right edge text reaches in this line's column
+        self._text: str | None = None
 
     @property
     def text(self) -> str:
-        return " ".join(w.text for w in self.words)
+        if self._text is None:
+            self._text = " ".join(w.text for w in self.words)
+        return self._text
 
     def segments(self) -> list[list[Word]]:
         """The line cut at wide horizontal gaps: label and value, or table columns."""
         out: list[list[Word]] = [[self.words[0]]]
+        gap = _column_gap(self.size)
         for prev, word in zip(self.words, self.words[1:], strict=False):
-            if word.x0 - prev.x1 > _column_gap(self.size):
+            if word.x0 - prev.x1 > gap:
                 out.append([word])
             else:
                 out[-1].append(word)
@@ -112,15 +141,7 @@ class PageWords:
 
 
 def _has_letters(text: str) -> bool:
-    return any(ch.isalpha() for ch in text)
-
-
-def _dominant_size(words: Sequence[Word]) -> float:
-    """The font size carrying most characters (rounded to half points)."""
-    weights: Counter[float] = Counter()
-    for w in words:
-        weights[round(w.size * 2) / 2] += len(w.text)
-    return weights.most_common(1)[0][0] if weights else 0.0
+    return text.isalpha() or any(ch.isalpha() for ch in text)
 
 
 def _column_gap(size: float) -> float:
@@ -135,28 +156,39 @@ def group_lines(words: Iterable[Word]) -> list[Line]:
     """Cluster words sharing a baseline into lines, top to bottom, each left to right."""
     ordered = sorted(words, key=lambda w: ((w.top + w.bottom) / 2, w.x0))
     groups: list[list[Word]] = []
+    group: list[Word] = []
     centre = top = bottom = 0.0
     for word in ordered:
-        mid = (word.top + word.bottom) / 2
-        height = max(word.bottom - word.top, 1.0)
-        if groups and abs(mid - centre) <= 0.45 * min(height, bottom - top or height):
-            groups[-1].append(word)
-            top, bottom = min(top, word.top), max(bottom, word.bottom)
+        w_top, w_bottom = word.top, word.bottom
+        height = w_bottom - w_top
+        if height < 1.0:
+            height = 1.0
+        if group and abs((w_top + w_bottom) / 2 - centre) <= 0.45 * min(
+            height, bottom - top or height
+        ):
+            group.append(word)
+            if w_top < top:
+                top = w_top
+            if w_bottom > bottom:
+                bottom = w_bottom
             continue
-        groups.append([word])
-        centre, top, bottom = mid, word.top, word.bottom
-    lines = [Line(sorted(g, key=lambda w: w.x0)) for g in groups]
-    return [_merge_overlaps(line) for line in lines]
+        group = [word]
+        groups.append(group)
+        centre, top, bottom = (w_top + w_bottom) / 2, w_top, w_bottom
+    return [Line(_merge_overlaps(sorted(g, key=_X0))) for g in groups]
 
 
-def _merge_overlaps(line: Line) -> Line:
+_X0 = attrgetter("x0")
+
+
+def _merge_overlaps(words: list[Word]) -> list[Word]:
     """Drop words drawn twice at the same place (fake bold, shadow text)."""
     kept: list[Word] = []
-    for w in line.words:
+    for w in words:
         if kept and w.text == kept[-1].text and abs(w.x0 - kept[-1].x0) < 0.5 * w.size:
             continue
         kept.append(w)
-    return line if len(kept) == len(line.words) else Line(kept, line.index)
+    return kept
 
 
 def reading_order(lines: list[Line], page_width: float) -> list[Line]:
@@ -296,12 +328,11 @@ def strip_running_lines(
     removed = 0
     for side in (0, 1):
         keys = [[_running_key(ln) for ln in zone[side]] for zone in zones]
+        recurring = _Recurring(keys, need)
         for p, (_, lines) in enumerate(pages):
             drop = set()
             for ln, key in zip(zones[p][side], keys[p], strict=True):
-                if _is_page_number(ln.text) or (
-                    key and sum(_similar_in(key, other) for other in keys) >= need
-                ):
+                if _is_page_number(ln.text) or (key and recurring(key)):
                     drop.add(id(ln))
             if drop:
                 if p == 0 and side == 0 and first_header is not None:
@@ -311,15 +342,69 @@ def strip_running_lines(
     return removed
 
 
-def _similar_in(key: str, keys: list[str]) -> bool:
-    if key in keys:
-        return True
-    for other in keys:
-        if abs(len(other) - len(key)) <= max(4, len(key) // 5):
-            matcher = difflib.SequenceMatcher(None, key, other, autojunk=False)
-            if matcher.quick_ratio() >= 0.9 and matcher.ratio() >= 0.9:
-                return True
-    return False
+class _Recurring:
+    """Whether a zone line's key is on at least ``need`` pages, itself or a key 90 % alike
+    (difflib's quick ratio and ratio; lengths within a fifth).
+
+    Each distinct key is judged once and stops being counted as soon as the answer is
+    known; a pair of keys is compared once, by its letters before difflib aligns it.
+    Comparing every line with every page's lines made long documents quadratic (100 pages:
+    ~6 ms a page, more than the rest of the layout)."""
+
+    def __init__(self, keys: list[list[str]], need: int) -> None:
+        self.keys = keys
+        self.sets = [set(k) for k in keys]
+        self.need = need
+        self.exact = Counter(k for page in self.sets for k in page)
+        self.known: dict[str, bool] = {}
+        self.pairs: dict[tuple[str, str], bool] = {}
+        self.letters: dict[str, Counter[str]] = {}
+
+    def __call__(self, key: str) -> bool:
+        found = self.known.get(key)
+        if found is None:
+            found = self.known[key] = self._count(key)
+        return found
+
+    def _count(self, key: str) -> bool:
+        need = self.need
+        if self.exact[key] >= need:
+            return True
+        found = 0
+        left = len(self.keys)
+        for page, keys in zip(self.sets, self.keys, strict=True):
+            left -= 1
+            if key in page or any(self._alike(key, other) for other in keys):
+                found += 1
+                if found >= need:
+                    return True
+            elif found + left < need:
+                return False
+        return False
+
+    def _alike(self, key: str, other: str) -> bool:
+        if abs(len(other) - len(key)) > max(4, len(key) // 5):
+            return False
+        pair = (key, other)
+        alike = self.pairs.get(pair)
+        if alike is None:
+            alike = self.pairs[pair] = self._quick(key, other) and _similar(key, other)
+        return alike
+
+    def _quick(self, key: str, other: str) -> bool:
+        """difflib's quick_ratio() >= 0.9 (shared letters as multisets), without a matcher."""
+        a, b = self.letters.get(key), self.letters.get(other)
+        if a is None:
+            a = self.letters[key] = Counter(key)
+        if b is None:
+            b = self.letters[other] = Counter(other)
+        length = len(key) + len(other)
+        matches = sum((a & b).values())
+        return (2.0 * matches / length if length else 1.0) >= 0.9
+
+
+def _similar(key: str, other: str) -> bool:
+    return difflib.SequenceMatcher(None, key, other, autojunk=False).ratio() >= 0.9
 
 
 _PAGE_NUMBER = re.compile(
@@ -342,6 +427,7 @@ _ENUMERATOR = re.compile(r"^(\(?\d{1,3}[.)]|\(?[a-zA-Z][.)]|\(?[ivx]{1,4}\))\s+(
 _NUMERIC_ENUMERATOR = re.compile(r"^\d{1,3}[.)]$")
 _SECTION = re.compile(r"^(?:§\s*\d{1,3}|\d{1,3}\s*§)(?=\W|$)")
 _LEADER = re.compile(r"\.{4,}|…{2,}|(?:\. ){4,}")
+_REAL_HYPHEN_END = re.compile(r"[^\W\d_]-$")
 _HYPHEN_END = re.compile(r"(?<=[^\W\d_])\s?[-\u00ad\u2010\ufffe\x02]$")
 
 
@@ -636,11 +722,12 @@ class _BlockBuilder:
 
     def ruled_table(self, table: RuledTable) -> None:
         self.flush()
+        words = centred(self.page.words, table.bbox)  # every cell lies in the table's box
         rows = []
         for row in table.rows:
             cells = []
             for box in row:
-                cells.append(Cell(*_cell_text(box, self.page.words)) if box else Cell(""))
+                cells.append(Cell(*_cell_text(box, words)) if box else Cell(""))
             rows.append(tuple(cells))
         text = "\n".join("\t".join(c.text for c in r) for r in rows)
         block = Block(
@@ -684,11 +771,26 @@ def inside(word: Word, box: tuple[float, float, float, float]) -> bool:
     return box[0] <= cx <= box[2] and box[1] <= cy <= box[3]
 
 
+def centred(
+    words: Iterable[Word], box: tuple[float, float, float, float]
+) -> list[tuple[Word, float, float]]:
+    """The words whose centre lies in ``box`` (as :func:`inside`), each with its centre."""
+    x0, top, x1, bottom = box
+    out = []
+    for w in words:
+        cx, cy = (w.x0 + w.x1) / 2, (w.top + w.bottom) / 2
+        if x0 <= cx <= x1 and top <= cy <= bottom:
+            out.append((w, cx, cy))
+    return out
+
+
 def _cell_text(
-    box: tuple[float, float, float, float], words: list[Word]
+    box: tuple[float, float, float, float], words: list[tuple[Word, float, float]]
 ) -> tuple[str, tuple[Span, ...]]:
-    """A ruled cell's text: its lines as paragraphs, one per line break of the source."""
-    lines = group_lines(w for w in words if inside(w, box))
+    """A ruled cell's text: its lines as paragraphs, one per line break of the source.
+    ``words`` come with their centres (:func:`centred`)."""
+    x0, top, x1, bottom = box
+    lines = group_lines([w for w, cx, cy in words if x0 <= cx <= x1 and top <= cy <= bottom])
     if not lines:
         return "", ()
     width = box[2] - box[0]
@@ -763,29 +865,32 @@ def _compose_lines(
     runs: list[tuple[int, int, bool | None, bool | None]] = []
     for li, line in enumerate(lines):
         for wi, word in enumerate(line.words):
-            w = word.text.replace("\x02", "-").replace("\ufffe", "-")
-            if text:
-                if wi == 0 and w[:1].isupper() and re.search(r"[^\W\d_]-$", text):
-                    pass  # "Per-" + "Eric": a real hyphen, kept
-                elif wi == 0 and w[:1].islower() and (m := _HYPHEN_END.search(text)):
-                    text = text[: m.start()]
-                    if runs and runs[-1][1] > len(text):
-                        runs[-1] = (runs[-1][0], len(text), runs[-1][2], runs[-1][3])
-                elif (
-                    wi == 0
-                    and text.endswith("/")
-                    or (
-                        wi == 0
-                        and glue_narrow is not None
-                        and w[:1].islower()
-                        and len(lines[li - 1].words) == 1
-                        and lines[li - 1].x1 >= glue_narrow
-                    )
-                ):
-                    pass
-                else:
-                    text += " "
-            runs.append((len(text), len(text) + len(w), word.bold, word.italic))
+            w = word.text
+            if "\x02" in w or "\ufffe" in w:
+                w = w.replace("\x02", "-").replace("\ufffe", "-")
+            if not text:
+                pass
+            elif wi:
+                text += " "
+            # At a line start. The hyphen patterns end the text and span at most three
+            # characters: they are searched in its tail (the whole text made this quadratic).
+            elif w[:1].isupper() and _REAL_HYPHEN_END.search(text[-4:]):
+                pass  # "Per-" + "Eric": a real hyphen, kept
+            elif w[:1].islower() and (m := _HYPHEN_END.search(tail := text[-4:])):
+                text = text[: len(text) - len(tail) + m.start()]
+                if runs and runs[-1][1] > len(text):
+                    runs[-1] = (runs[-1][0], len(text), runs[-1][2], runs[-1][3])
+            elif text.endswith("/") or (
+                glue_narrow is not None
+                and w[:1].islower()
+                and len(lines[li - 1].words) == 1
+                and lines[li - 1].x1 >= glue_narrow
+            ):
+                pass
+            else:
+                text += " "
+            start = len(text)
+            runs.append((start, start + len(w), word.bold, word.italic))
             text += w
     return text, _spans(runs)
 
