@@ -57,13 +57,13 @@ def read(path: Path) -> Document:
     warnings: list[str] = []
     metadata: dict[str, str] = {}
     pages: list[_Page] = []
-    with tempfile.TemporaryDirectory(prefix="protokoll-ocr-") as tmp:
+    with _ImageFolder() as images:
         queue: list[ocr.OcrPage] = []
         try:
             metadata.update(_pdf_metadata(pdf))
             widths = FontWidths()
             for index in range(len(pdf)):
-                pages.append(_read_page(pdf, index, widths, Path(tmp), queue))
+                pages.append(_read_page(pdf, index, widths, images, queue))
         except pdfium.PdfiumError as exc:
             raise DocumentError(
                 f"not a valid PDF: page {len(pages) + 1} cannot be read ({exc})"
@@ -149,11 +149,31 @@ def _pdf_metadata(pdf: pdfium.PdfDocument) -> dict[str, str]:
 # -- pages -----------------------------------------------------------------------------------
 
 
+class _ImageFolder:
+    """A temporary folder for page images, made only when a page needs OCR (making and
+    removing one costs a few milliseconds, as much as reading a short text PDF's page)."""
+
+    def __init__(self) -> None:
+        self._tmp: tempfile.TemporaryDirectory[str] | None = None
+
+    def path(self) -> Path:
+        if self._tmp is None:
+            self._tmp = tempfile.TemporaryDirectory(prefix="protokoll-ocr-")
+        return Path(self._tmp.name)
+
+    def __enter__(self) -> _ImageFolder:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        if self._tmp is not None:
+            self._tmp.cleanup()
+
+
 def _read_page(
     pdf: pdfium.PdfDocument,
     index: int,
     widths: FontWidths,
-    tmp: Path,
+    images: _ImageFolder,
     queue: list[ocr.OcrPage],
 ) -> _Page:
     page = pdf[index]
@@ -161,17 +181,17 @@ def _read_page(
         text_page = page.get_textpage()
         try:
             limits.check_page_chars(text_page.count_chars(), index + 1)
+            layer = read_text_layer(page, text_page, widths)
         finally:
             text_page.close()
         width, height = page.get_width(), page.get_height()
-        layer = read_text_layer(page, widths)
         words = PageWords(index + 1, width, height, layer.words, ocr=layer.ocr_layer)
         found = _Page(words, layer.words, ligatures=layer.ligatures)
         found.ocr_reason = ocr.text_layer_problem(layer.text)
         if found.ocr_reason is None:
             words.tables = find_tables(page)
         elif ocr.tesseract_problem() is None:
-            image = tmp / f"page-{index + 1:04d}.png"
+            image = images.path() / f"page-{index + 1:04d}.png"
             limits.check_page_pixels(width * ocr.DPI / 72, height * ocr.DPI / 72, index + 1)
             bitmap = page.render(scale=ocr.DPI / 72, grayscale=True)
             try:
@@ -220,9 +240,14 @@ def _page_lines(page: _Page) -> list[Line]:
         if not tables:
             out.append(line)
             continue
+        # A word's centre lies within its line's height: only tables there can hold it.
+        near = [t for t in tables if t.bbox[1] <= line.bottom and t.bbox[3] >= line.top]
+        if not near:
+            out.append(line)
+            continue
         kept = []
         for w in line.words:
-            table = next((t for t in tables if layout.inside(w, t.bbox)), None)
+            table = next((t for t in near if layout.inside(w, t.bbox)), None)
             if table is None:
                 kept.append(w)
             elif table.line is None:
