@@ -47,6 +47,7 @@ _BODY_SUBJECT = re.compile(
     r"mötet|stämman|beredningen))\s+(?:beslutar|beslutade|beslöt|beslutat|föreslår|ställer)"
 )
 _PAIRING_SEPARATORS = {"-", "–", "—", ":"}
+_PAIRING_SEPARATOR = re.compile("[-–—:]")
 
 
 def extract_tables(
@@ -646,11 +647,13 @@ def _pair_municipalities(
     """
     paired: dict[int, set[str]] = {}
     for action in found.actions:
-        if not action.responsible_raw:
-            continue
+        if not action.responsible_raw or not _PAIRING_SEPARATOR.search(action.task):
+            continue  # no separator token, no pairing
         person = people.resolve(action.responsible_raw)
+        if person is None:
+            continue
         doc = tag(nlp, action.task)
-        if person is None or len(doc) < 2 or not doc.ents:
+        if len(doc) < 2 or not doc.ents:
             continue
         first = doc.ents[0]
         if (
@@ -675,10 +678,14 @@ def _actions(
     meeting_id: str,
     date: dt.date | None,
 ) -> Rows:
+    names: dict[str, bool] = {}  # a responsible is written the same way in many rows
     for action in found.actions:  # every spelling counts before any is resolved
         raw = action.responsible_raw
-        if raw and not people.is_short_form(raw) and _is_person_name(nlp, raw):
-            people.add(action.responsible_raw, "responsible")
+        if raw and not people.is_short_form(raw):
+            if raw not in names:
+                names[raw] = _is_person_name(nlp, raw)
+            if names[raw]:
+                people.add(action.responsible_raw, "responsible")
     return _numbered(
         "action_id", "a", meeting_id, (_action_row(a, people, date) for a in found.actions)
     )

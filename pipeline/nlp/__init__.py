@@ -26,6 +26,7 @@ from pathlib import Path
 
 import spacy
 from spacy.language import Language
+from spacy.pipeline import EntityRuler
 from spacy.tokens import Doc
 
 from pipeline import reference
@@ -201,7 +202,7 @@ def tag_many(
         doc.user_data["known_names"] = known
         doc.user_data["names_first"] = names_first  # a list of names: capitals start names
         docs.append(doc)
-    for name, proc in nlp.pipeline:
+    for name, proc in _components(nlp):
         if name == NER and not ner:
             continue
         if name == NER and len(docs) > 1:
@@ -209,3 +210,25 @@ def tag_many(
         else:
             docs = [proc(doc) for doc in docs]
     return docs
+
+
+_PREPARED: dict[int, tuple[Language, list[str], list[tuple[str, object]]]] = {}
+
+
+def _components(nlp: Language) -> list[tuple[str, object]]:
+    """``nlp.pipeline``, prepared once per loaded pipeline for many small calls.
+
+    spaCy's entity ruler counts its patterns (over 100,000 with the place names) on every
+    call, only to warn when there are none; a ruler that has patterns skips the count here.
+    """
+    prepared = _PREPARED.get(id(nlp))
+    if prepared is None or prepared[0] is not nlp or prepared[1] != nlp.pipe_names:
+        for _, proc in nlp.pipeline:
+            if isinstance(proc, EntityRuler) and len(proc) > 0:
+                proc._require_patterns = _has_patterns
+        prepared = _PREPARED[id(nlp)] = (nlp, nlp.pipe_names, list(nlp.pipeline))
+    return prepared[2]
+
+
+def _has_patterns() -> None:
+    """The ruler's pattern check, done once in :func:`_components`."""

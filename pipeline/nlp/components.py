@@ -16,7 +16,7 @@ them without importing this package first.
 from __future__ import annotations
 
 import re
-from functools import cache
+from functools import cache, lru_cache
 
 from spacy.language import Language
 from spacy.tokens import Doc, Span
@@ -40,6 +40,7 @@ _NAME = re.compile(
 )
 _INITIALS = re.compile(r"^(?:[A-ZÅÄÖ]{1,2}\.?|[A-ZÅÄÖ]\.?-[A-ZÅÄÖ]\.?|(?:[A-ZÅÄÖ]\.){2,3})$")
 _HYPHEN_INITIALS = re.compile(r"^[A-ZÅÄÖ]\.?-[A-ZÅÄÖ]\.?$")
+_DIGIT = re.compile(r"\d")
 # Capitalized words that are organisations or things, not people.
 _NOT_NAME_SUFFIXES = (
     "gruppen",
@@ -82,6 +83,10 @@ class DateRecognizer:
     """
 
     def __call__(self, doc: Doc) -> Doc:
+        if not _DIGIT.search(doc.text) and not any(
+            e.label_ == "DATE" and not e.ent_id_ for e in doc.ents
+        ):
+            return doc  # no date to find (each holds a digit) and none of the NER's to check
         reference = doc.user_data.get("reference_date")
         new = []
         for mention in find_dates(doc.text, reference):
@@ -277,22 +282,24 @@ class PersonRecognizer:
 
     def __call__(self, doc: Doc) -> Doc:
         known = {n.casefold() for n in doc.user_data.get("known_names", ())}
+        ents = doc.ents
+        words = [token.text for token in doc]
         # A one-word place right after a first name is a surname: "Anna Berg", "Karin Lund".
         surnames = {
             ent.start
-            for ent in doc.ents
+            for ent in ents
             if ent.label_ == "LOC"
             and len(ent) == 1
             and ent.start > 0
             and _NAME.match(ent.text)
-            and _is_first_name(doc[ent.start - 1].text, known)
+            and _is_first_name(words[ent.start - 1], known)
         }
-        taken = {i for ent in doc.ents for i in range(ent.start, ent.end)} - surnames
+        taken = {i for ent in ents for i in range(ent.start, ent.end)} - surnames
         spans: list[Span] = []
-        i = 0
-        while i < len(doc):
+        i, n = 0, len(words)
+        while i < n:
             j = i
-            while j < len(doc) and j not in taken and self._name_token(doc[j].text, j == i):
+            while j < n and j not in taken and self._name_token(words[j], j == i):
                 j += 1
             if j > i:
                 span = self._accept(doc, i, j, known)
@@ -301,13 +308,16 @@ class PersonRecognizer:
                 i = j
             else:
                 i += 1
+        if not spans:
+            return doc
         persons = filter_spans(spans)
         claimed = {i for span in persons for i in range(span.start, span.end)}
-        kept = [e for e in doc.ents if not claimed & set(range(e.start, e.end))]
+        kept = [e for e in ents if not claimed & set(range(e.start, e.end))]
         doc.ents = kept + persons
         return doc
 
     @staticmethod
+    @lru_cache(maxsize=65536)
     def _name_token(text: str, first: bool) -> bool:
         if text.casefold().endswith(_NOT_NAME_SUFFIXES):
             return False
@@ -361,6 +371,9 @@ def _sentence_initial(doc: Doc, i: int) -> bool:
 
 
 def _is_first_name(token: str, known: set[str]) -> bool:
-    return token.casefold() in known or all(
-        fold(part) in first_names() for part in token.split("-")
-    )
+    return token.casefold() in known or _listed_first_name(token)
+
+
+@lru_cache(maxsize=65536)
+def _listed_first_name(token: str) -> bool:
+    return all(fold(part) in first_names() for part in token.split("-"))

@@ -401,6 +401,9 @@ def _longest_without_overlap(readings: list[Reading]) -> list[DateMention]:
     return sorted(mentions, key=lambda m: m.start)
 
 
+_DIGIT = re.compile(r"\d")
+
+
 def find_dates(text: str, reference: datetime.date | None = None) -> list[DateMention]:
     """All date mentions in running text, in order, without overlaps.
 
@@ -408,6 +411,8 @@ def find_dates(text: str, reference: datetime.date | None = None) -> list[DateMe
     it on or after the reference. Without a reference such dates are skipped rather than
     given the current year, which would differ between runs.
     """
+    if not _DIGIT.search(text):
+        return []  # every form in FINDERS holds a digit
     readings = [
         reading
         for pattern, handler in FINDERS

@@ -10,8 +10,14 @@ from __future__ import annotations
 
 from collections import Counter
 from dataclasses import dataclass, field
+from functools import lru_cache
 
-from pipeline.reference import first_names, fold
+from pipeline.reference import first_names
+from pipeline.reference import fold as _fold_text
+
+# Names and their pieces recur across every lookup of a document (and across documents):
+# fold each spelling once.
+fold = lru_cache(maxsize=65536)(_fold_text)
 
 # How much a sighting of a variant counts when choosing the canonical spelling.
 SOURCE_WEIGHT = {"attendance": 3, "participants": 2, "responsible": 1, "mention": 1}
@@ -23,6 +29,9 @@ class Person:
 
     variants: Counter[str] = field(default_factory=Counter)
     attendee: bool = False
+    _keys: tuple[frozenset[str], frozenset[str]] = field(
+        default=(frozenset(), frozenset()), init=False, repr=False, compare=False
+    )
 
     @property
     def name(self) -> str:
@@ -30,8 +39,14 @@ class Person:
         return max(self.variants, key=lambda v: (_diacritics(v), _words(v), self.variants[v], v))
 
     @property
-    def keys(self) -> set[str]:
-        return {fold(v) for v in self.variants}
+    def keys(self) -> frozenset[str]:
+        """The folded spellings (kept until a spelling is added)."""
+        spellings, keys = self._keys
+        if spellings != self.variants.keys():
+            spellings = frozenset(self.variants)
+            keys = frozenset(fold(v) for v in spellings)
+            self._keys = (spellings, keys)
+        return keys
 
     @property
     def parts(self) -> list[str]:
@@ -152,6 +167,12 @@ def lists_surname_first(names: list[str]) -> bool:
 def given_name_first(name: str, surname_first: bool) -> str:
     """'Lindvall Mikael' -> 'Mikael Lindvall' when the document writes surnames first."""
     words = name.split()
+    if surname_first and len(words) == 3 and not _is_given_name(words[0]):
+        # "Phan An Tuan", "Svensson Anna Karin": the surname first, then the given names;
+        # "Andersson Lindberg Lisa": two surnames when only the last word is a given name
+        if _is_given_name(words[2]) and not _is_given_name(words[1]):
+            return f"{words[2]} {words[0]} {words[1]}"
+        return f"{words[1]} {words[2]} {words[0]}"
     if (
         not surname_first
         or len(words) != 2
