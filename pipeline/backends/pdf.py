@@ -187,7 +187,7 @@ def _read_page(
         width, height = page.get_width(), page.get_height()
         words = PageWords(index + 1, width, height, layer.words, ocr=layer.ocr_layer)
         found = _Page(words, layer.words, ligatures=layer.ligatures)
-        found.ocr_reason = ocr.text_layer_problem(layer.text)
+        found.ocr_reason = ocr.text_layer_problem(layer.text) or layer.broken_map
         if found.ocr_reason is None:
             words.tables = find_tables(page)
         elif ocr.tesseract_problem() is None:

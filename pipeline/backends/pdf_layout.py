@@ -299,7 +299,10 @@ _ZONE_SHARE = 0.2  # ... and within this share of the page height
 
 
 def _running_key(line: Line) -> str:
-    return re.sub(r"\s+", " ", _DIGITS.sub("#", line.text)).strip().casefold()
+    key = re.sub(r"\s+", " ", _DIGITS.sub("#", line.text)).strip().casefold()
+    # OCR reads a letterhead's logo as a different one or two junk characters on every page
+    # ("SD NYKARLEBY", "& j UUSIKAARLEPYY"): the line's longer words are what recurs.
+    return " ".join(w for w in key.split(" ") if len(w) > 2) or key
 
 
 def _zones(lines: list[Line], height: float) -> tuple[list[Line], list[Line]]:

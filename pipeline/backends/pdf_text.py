@@ -7,13 +7,16 @@ character and its text object; angle, font and size are asked once per text obje
 of text drawn by one operator, ~40 a page against ~200 words): three C calls per word instead
 of an object per character.
 
-Two text-layer defects are dealt with here because only the glyph boxes reveal them:
+Three text-layer defects are dealt with here because only the glyph boxes reveal them:
 
 - rotated text (e-signature stamps in the margin) is dropped;
 - ligature glyphs whose character map gives only their first letter ("ti" read as "t":
   "Sammanträdestd") are found by their width, much wider than the font's plain "t" or "f",
   and the missing letters restored, choosing between "fi"/"fl" or "ft"/"ff" with the Swedish
   word list.
+- a character map that swaps glyphs ("Välfärdsnärndens": the "m" glyph read as "r") is told
+  by one letter drawn with glyphs of different widths (:mod:`pipeline.backends.pdf_glyphs`);
+  the page is then OCRed.
 """
 
 from __future__ import annotations
@@ -30,6 +33,7 @@ import pypdfium2 as pdfium
 import pypdfium2.raw as pdfium_c
 
 from pipeline import ocr
+from pipeline.backends.pdf_glyphs import mismatched_glyphs
 from pipeline.backends.pdf_layout import Word
 
 # A word; PDFium marks a hyphen it found at a line end as U+FFFE and runs on into the next
@@ -58,6 +62,7 @@ class TextLayer:
     ocr_layer: bool = False  # drawn by an OCR program: its text is OCR, not the author's
     ligatures: int = 0  # ligature glyphs whose missing letters were restored
     rotated: int = 0  # words dropped because they are not horizontal
+    broken_map: str | None = None  # why the character map cannot be trusted (OCR the page)
 
 
 @dataclass
@@ -110,6 +115,7 @@ def _read(
     objects: dict[int, _RunInfo] = {}
     words: list[Word] = []
     candidates: list[_Candidate] = []
+    runs: list[tuple[int, str, bytes, float]] = []  # (first char, word, font, size)
     ocr_chars = rotated = 0
     for m in _TOKEN.finditer(text):
         i, j = m.span()
@@ -144,6 +150,8 @@ def _read(
             ocr_chars += j - i + 1
         elif size > 0 and ("t" in word or "f" in word):  # OCR layers have no real glyphs
             _ligature_candidates(tp, i, word, size, info.font, len(words), rect, candidates)
+        if size > 0 and not info.ocr:
+            runs.append((i, word, info.font, size))
         words.append(
             Word(
                 word,
@@ -163,6 +171,7 @@ def _read(
         ocr_layer=ocr_chars > 0.5 * sum(len(w.text) for w in words),
         ligatures=repaired,
         rotated=rotated,
+        broken_map=mismatched_glyphs(tp, runs),
     )
 
 
