@@ -190,7 +190,7 @@ def _meeting_row(
         )
         organization = _named_organization(
             nlp, [page_header, found.title or "", *found.header_notes[:20]]
-        )
+        ) or _self_named_organization(document)
     next_date = None
     if found.next_meeting_raw and date:
         mentions = find_dates(found.next_meeting_raw, date)
@@ -268,6 +268,35 @@ def _named_organization(nlp: Language, texts: list[str]) -> str | None:
             if ent.label_ == "ORG" and ent.ent_id_.startswith("region:"):
                 code = ent.ent_id_.removeprefix("region:")
                 return next((r["name"] for r in reference.regions() if r["code"] == code), ent.text)
+    return None
+
+
+# "Nykarleby stad", "Umeå kommuns": a town or municipality named the way it names itself
+_TOWN = re.compile(r"\b([A-ZÅÄÖ][a-zåäöé]+(?:-[A-ZÅÄÖ][a-zåäöé]+)?)\s+(stad|kommun)s?\b")
+# "www.nykarleby.fi", "registrator@umea.se": the organisation's own web address or e-mail
+_DOMAIN = re.compile(r"(?:\bwww\.|@)([a-zåäö0-9-]+)\.(?:fi|se|ax|nu|org|com)\b", re.I)
+
+
+def _self_named_organization(document: Document) -> str | None:
+    """The town or municipality ("Nykarleby stad") the minutes name most often in the
+    "X stad" / "X kommun" form, when their own web address or e-mail names it too
+    ("www.nykarleby.fi"): a Finnish town is in no Swedish reference list, and other
+    municipalities the text mentions have no address in it."""
+    texts = [
+        text
+        for block in document.blocks
+        for text in ([c.text for row in block.rows for c in row] if block.rows else [block.text])
+    ]
+    domains = {fold(m.group(1)) for text in texts for m in _DOMAIN.finditer(text)}
+    if not domains:
+        return None
+    named = Counter(f"{m.group(1)} {m.group(2)}" for text in texts for m in _TOWN.finditer(text))
+    for name, _ in named.most_common():
+        town = fold(name.split()[0])
+        if town in domains or town.removesuffix("s") in domains:  # "Stockholms stad"
+            if municipality := reference.find_municipality(name):
+                return municipality.official_name
+            return name
     return None
 
 
@@ -352,7 +381,7 @@ def _attendees(
         source = "attendance" if line.attendance else "participants"
         substitution = _SUBSTITUTION.search(line.text)
         segments = _person_segments(doc)
-        for person_span, ents in segments:
+        for n, (person_span, ents) in enumerate(segments):
             if substitution and person_span.start_char >= substitution.start():
                 continue  # the member replaced, named after "ersätter": not an attendee here
             person = people.add(given_name_first(person_span.text, flip), source)
@@ -362,6 +391,9 @@ def _attendees(
                 roles |= _titles(doc, person_span, substitution, organisations)
             elif (note := _paren_note(line.text, person_span.end_char)) is not None:
                 roles.add(role_name(note))  # "Margareta Näslund (kassör), ..."
+            else:  # two attendance lines run together: each name's titles up to the next
+                end = segments[n + 1][0].start_char if n + 1 < len(segments) else None
+                roles |= _titles(doc, person_span, substitution, [], end)
             # A role written next to the name replaces the one the section gives.
             roles = roles or set(line.roles)
             places = [e for e in ents if e.label_ == "LOC"]
@@ -592,7 +624,11 @@ _CONNECTORS = re.compile(r"^(?:och|samt|&)(?:\s+|$)|\s+(?:och|samt|&)$")
 
 
 def _titles(
-    doc: Doc, person: Span, substitution: re.Match | None, organisations: list[str]
+    doc: Doc,
+    person: Span,
+    substitution: re.Match | None,
+    organisations: list[str],
+    end: int | None = None,
 ) -> set[str]:
     """Titles written after a person's name that no rule knows: 'Eva Strand, kulturstrateg'.
 
@@ -606,7 +642,7 @@ def _titles(
     for ent in doc.ents:
         for i in range(ent.start_char, ent.end_char):
             covered[i] = True
-    end = substitution.start() if substitution else len(text)
+    end = min(substitution.start() if substitution else len(text), end or len(text))
     rest = "".join(" " if covered[i] else ch for i, ch in enumerate(text) if i < end)
     rest = _PARTY.sub(lambda m: " " * len(m.group(0)), rest)
     titles = set()

@@ -20,6 +20,7 @@ from dataclasses import dataclass, field
 from pipeline import reference
 from pipeline.model import Block, BlockKind, Document
 from pipeline.normalize.dates import find_dates, find_time_range, parse_date
+from pipeline.ocr_words import repair_ocr_words
 
 # --- what the labels of a meeting look like ------------------------------------------------
 
@@ -73,7 +74,7 @@ _TEXT_SECTION_LABELS = {
 }
 _PROPOSAL_LABEL = re.compile(r"^[\wåäöÅÄÖ-]+s\s+förslag(\s+till\s+beslut)?$")
 # "Välfärdsnämnden 10.1.2022, 8 §": the heading of an earlier (or this) handling of a case
-_HANDLING = re.compile(r"^[A-ZÅÄÖ][\wåäö -]{2,40}\s+\d{1,2}\.\d{1,2}\.\d{2,4}\s*,\s*\d{1,4}\s*§")
+_HANDLING = re.compile(r"^[A-ZÅÄÖ][\wåäö -]{2,40}\s+\d{1,2}\.\d{1,2}\.\d{2,4}\s*,\s*(\d{1,4})\s*§")
 _INLINE_LABEL = re.compile(r"^([A-ZÅÄÖa-zåäö][\wåäö ]{2,30}?)\s*:\s+\S")
 
 
@@ -263,9 +264,9 @@ class MeetingStructure:
 
 
 def find_structure(document: Document) -> MeetingStructure:
-    """Find the parts of a meeting in ``document``."""
+    """Find the parts of a meeting in ``document`` (its OCRed words respelled first)."""
     found = MeetingStructure()
-    blocks = list(document.blocks)
+    blocks = list(repair_ocr_words(document).blocks)
     first_item = next(
         (
             i
@@ -746,6 +747,9 @@ class _ItemReader:
         self.action: RawAction | None = None  # the action row that may still take a date/name
         self.section = ""  # the label of the text section being read
         self.list_item: str | None = None  # "" under a meeting-level "Åtgärdslista"
+        # Under "Välfärdsnämnden 25.11.2021, 56 §" in item 47: an earlier handling of the
+        # case, whose decisions are quoted history, not this meeting's.
+        self.earlier_handling = False
 
     @property
     def number(self) -> str:
@@ -789,6 +793,7 @@ class _ItemReader:
             self.item = RawItem(number, title, Where.of(block))
             self.found.items.append(self.item)
             self.mode, self.section, self.list_item = "text", "", None
+            self.earlier_handling = False
             return
         if not self._section_label(block, label_key(block.text)) and self.item is not None:
             self.mode = "text"
@@ -806,12 +811,16 @@ class _ItemReader:
 
     def _section_label(self, block: Block, key: str) -> bool:
         """Switch mode on a section label (BESLUT, ÅTGÄRDER, Förslag till beslut, ...)."""
-        if _OWN_DECISION.match(key) and not self._own_body(key):
-            # "Stadsstyrelsens beslut" quoted in a nämnd's minutes: earlier handling
+        decision_label = key in _DECISION_LABELS or bool(_OWN_DECISION.match(key))
+        if (_OWN_DECISION.match(key) and not self._own_body(key)) or (
+            decision_label and self.earlier_handling
+        ):
+            # "Stadsstyrelsens beslut" quoted in a nämnd's minutes, or the nämnd's own
+            # decision under the heading of an earlier handling: history
             self.mode, self.section = "text", "tidigare behandling"
             if self.item is not None:
                 self.item.paragraphs.append(block.text)
-        elif key in _DECISION_LABELS or _OWN_DECISION.match(key):
+        elif decision_label:
             self.mode, self.section = "decision", "beslut"
             self.decision = RawDecision(self.number, [], Where.of(block))
             self.found.decisions.append(self.decision)
@@ -856,6 +865,10 @@ class _ItemReader:
 
     def paragraph(self, block: Block) -> None:
         text = block.display_text.strip()
+        if self.item is not None and (handling := _HANDLING.match(text)):
+            # "Välfärdsnämnden 15.9.2022, 47 §" in item 47 is this meeting's handling
+            own = re.match(r"\d+", self.item.number)
+            self.earlier_handling = own is None or handling.group(1) != own.group()
         if _is_rule(block) or (
             self.mode == "decision"
             and (_DIARY_NUMBER.match(text) or _HANDLING.match(text) or _inline_section(text))
