@@ -79,7 +79,7 @@ class Line:
                 bold_any = True
             if w.italic:
                 italic_any = True
-            if not (w.bold and w.italic) and _has_letters(w.text):
+            if (bold_all or italic_all) and not (w.bold and w.italic) and _has_letters(w.text):
                 bold_all = bold_all and bool(w.bold)
                 italic_all = italic_all and bool(w.italic)
         size, most = 0.0, -1
@@ -375,9 +375,12 @@ class _Recurring:
             return True
         found = 0
         left = len(self.keys)
+        size, tolerance = len(key), max(4, len(key) // 5)
         for page, keys in zip(self.sets, self.keys, strict=True):
             left -= 1
-            if key in page or any(self._alike(key, other) for other in keys):
+            if key in page or any(
+                abs(len(other) - size) <= tolerance and self._alike(key, other) for other in keys
+            ):
                 found += 1
                 if found >= need:
                     return True
@@ -386,8 +389,6 @@ class _Recurring:
         return False
 
     def _alike(self, key: str, other: str) -> bool:
-        if abs(len(other) - len(key)) > max(4, len(key) // 5):
-            return False
         pair = (key, other)
         alike = self.pairs.get(pair)
         if alike is None:
