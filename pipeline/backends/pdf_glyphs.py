@@ -9,15 +9,15 @@ Such a page is OCRed instead (:mod:`pipeline.backends.pdf`).
 
 from __future__ import annotations
 
-import pypdfium2.raw as pdfium_c
-
 # One letter drawn by glyphs whose advances differ by more than this factor within one font:
 # the character map gives two glyphs the same letter ("Välfärdsnärndens": the "m" glyph
 # mapped to "r"). Same glyph, same advance: readable fonts stay within a few per cent.
 _OTHER_GLYPH = 1.3
 
 
-def mismatched_glyphs(tp: pdfium_c.FPDF_TEXTPAGE, runs: list) -> str | None:
+def mismatched_glyphs(
+    runs: list[tuple[str, bytes, float, list[tuple[float, float]]]],
+) -> str | None:
     """Why the page's character map is broken, when one letter of one font is drawn by
     glyphs of clearly different widths; None otherwise.
 
@@ -25,29 +25,32 @@ def mismatched_glyphs(tp: pdfium_c.FPDF_TEXTPAGE, runs: list) -> str | None:
     that look nearly right, which the word-list checks of :mod:`pipeline.ocr` let through.
     Ligatures are left out: "t" and "f" stand for wider glyphs anyway, and letters sharing
     one glyph's box ("ti" mapped to both letters) are skipped.
+
+    ``runs``: per word its text, font, size and the (left, right) of each of its glyphs, as
+    :mod:`pipeline.backends.pdf_text` read them.
     """
-    rect = pdfium_c.FS_RECTF()
-    box = pdfium_c.FPDFText_GetLooseCharBox
-    seen: dict[tuple[bytes, str], tuple[float, float]] = {}
-    for start, word, font, size in runs:
-        boxes = []
-        for k in range(len(word)):
-            box(tp, start + k, rect)
-            boxes.append((rect.left, rect.right))
+    seen: dict[tuple[bytes, str], list[float]] = {}  # (font, letter) -> [low, high]
+    for word, font, size, boxes in runs:
+        last = len(word) - 1
         for k, ch in enumerate(word):
-            if not ch.isalpha() or ch in "tf":
+            if ch in "tf" or not ch.isalpha():
                 continue
             left, right = boxes[k]
             overlap = 0.3 * (right - left)
             if (k > 0 and boxes[k - 1][1] > left + overlap) or (
-                k + 1 < len(word) and boxes[k + 1][0] < right - overlap
+                k < last and boxes[k + 1][0] < right - overlap
             ):
                 continue  # a ligature's letters share its box
             ratio = (right - left) / size
             if ratio < 0.05:
                 continue
-            low, high = seen.get((font, ch), (ratio, ratio))
-            seen[(font, ch)] = (min(low, ratio), max(high, ratio))
+            span = seen.get((font, ch))
+            if span is None:
+                seen[(font, ch)] = [ratio, ratio]
+            elif ratio < span[0]:
+                span[0] = ratio
+            elif ratio > span[1]:
+                span[1] = ratio
     for (font, ch), (low, high) in seen.items():
         if high > _OTHER_GLYPH * low:
             name = font.decode("latin-1").split("+")[-1]

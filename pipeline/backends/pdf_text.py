@@ -115,7 +115,7 @@ def _read(
     objects: dict[int, _RunInfo] = {}
     words: list[Word] = []
     candidates: list[_Candidate] = []
-    runs: list[tuple[int, str, bytes, float]] = []  # (first char, word, font, size)
+    runs: list[tuple[str, bytes, float, list[tuple[float, float]]]] = []  # for pdf_glyphs
     ocr_chars = rotated = 0
     for m in _TOKEN.finditer(text):
         i, j = m.span()
@@ -131,8 +131,15 @@ def _read(
             continue
         box(tp, i, rect)
         x0, x1, y_top, y_bottom = rect.left, rect.right, rect.top, rect.bottom
+        if not info.ocr:  # every glyph's (left, right), for the ligature and glyph checks
+            glyphs = [(x0, x1)]
+            add = glyphs.append
+            for k in range(i + 1, j + 1):
+                box(tp, k, rect)
+                add((rect.left, rect.right))
         if j != i:
-            box(tp, j, rect)
+            if info.ocr:
+                box(tp, j, rect)
             if rect.left < x0:
                 x0 = rect.left
             if rect.right > x1:
@@ -147,11 +154,11 @@ def _read(
             size = box_height / 1.15  # a font size PDFium could not scale: trust the box
         word = m.group()
         if info.ocr:
-            ocr_chars += j - i + 1
-        elif size > 0 and ("t" in word or "f" in word):  # OCR layers have no real glyphs
-            _ligature_candidates(tp, i, word, size, info.font, len(words), rect, candidates)
-        if size > 0 and not info.ocr:
-            runs.append((i, word, info.font, size))
+            ocr_chars += j - i + 1  # OCR layers have no real glyphs: no glyph checks
+        elif size > 0:
+            if "t" in word or "f" in word:
+                _ligature_candidates(word, size, info.font, len(words), glyphs, candidates)
+            runs.append((word, info.font, size, glyphs))
         words.append(
             Word(
                 word,
@@ -171,7 +178,7 @@ def _read(
         ocr_layer=ocr_chars > 0.5 * sum(len(w.text) for w in words),
         ligatures=repaired,
         rotated=rotated,
-        broken_map=mismatched_glyphs(tp, runs),
+        broken_map=mismatched_glyphs(runs),
     )
 
 
@@ -205,31 +212,24 @@ def _run_info(
 
 
 def _ligature_candidates(
-    tp: pdfium_c.FPDF_TEXTPAGE,
-    start: int,
     word: str,
     size: float,
     font: bytes,
     number: int,
-    rect: pdfium_c.FS_RECTF,
+    glyphs: list[tuple[float, float]],
     candidates: list[_Candidate],
 ) -> None:
-    """The word's "t" and "f" glyphs that could be ligatures mapped to their first letter."""
-    box = pdfium_c.FPDFText_GetLooseCharBox
+    """The word's "t" and "f" glyphs that could be ligatures mapped to their first letter.
+    ``glyphs``: the (left, right) of each of the word's glyphs."""
     last = len(word) - 1
     for m in _TF.finditer(word):
         k = m.start()
-        box(tp, start + k, rect)
-        glyph_left, glyph_right = rect.left, rect.right
+        glyph_left, glyph_right = glyphs[k]
         overlap = 0.3 * (glyph_right - glyph_left)
-        if k < last:
-            box(tp, start + k + 1, rect)
-            if rect.left < glyph_right - overlap:
-                continue  # the ligature maps to all its letters: nothing lost
-        if k > 0:
-            box(tp, start + k - 1, rect)
-            if rect.right > glyph_left + overlap:
-                continue  # ... and this is its second letter
+        if k < last and glyphs[k + 1][0] < glyph_right - overlap:
+            continue  # the ligature maps to all its letters: nothing lost
+        if k > 0 and glyphs[k - 1][1] > glyph_left + overlap:
+            continue  # ... and this is its second letter
         candidates.append(_Candidate(number, k, m.group(), font, (glyph_right - glyph_left) / size))
 
 
