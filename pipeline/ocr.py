@@ -177,17 +177,22 @@ def _trigram_model() -> tuple[dict[str, int], int]:
     return counts, sum(counts.values())
 
 
+@functools.cache
+def _trigram_logs() -> tuple[dict[str, float], float]:
+    """Each known trigram's log-probability (add-0.1 smoothing), and an unknown one's."""
+    counts, total = _trigram_model()
+    logs = {trigram: math.log((n + 0.1) / total) for trigram, n in counts.items()}
+    return logs, math.log((0 + 0.1) / total)
+
+
 def spelling_score(text: str) -> tuple[float, int]:
     """(mean log-probability of the lower-case words' trigrams, trigrams scored)."""
-    counts, total = _trigram_model()
+    known, unknown = _trigram_logs()
     logs = []
     for token in _TOKEN.findall(text):
         if len(token) >= 3 and token[0].islower():
             padded = f"^{token.lower()}$"
-            logs += [
-                math.log((counts.get(padded[i : i + 3], 0) + 0.1) / total)
-                for i in range(len(padded) - 2)
-            ]
+            logs += [known.get(padded[i : i + 3], unknown) for i in range(len(padded) - 2)]
     return (sum(logs) / len(logs) if logs else 0.0), len(logs)
 
 
