@@ -167,6 +167,12 @@ def lists_surname_first(names: list[str]) -> bool:
 def given_name_first(name: str, surname_first: bool) -> str:
     """'Lindvall Mikael' -> 'Mikael Lindvall' when the document writes surnames first."""
     words = name.split()
+    if surname_first and len(words) == 3 and not _is_given_name(words[0]):
+        # "Phan An Tuan", "Svensson Anna Karin": the surname first, then the given names;
+        # "Andersson Lindberg Lisa": two surnames when only the last word is a given name
+        if _is_given_name(words[2]) and not _is_given_name(words[1]):
+            return f"{words[2]} {words[0]} {words[1]}"
+        return f"{words[1]} {words[2]} {words[0]}"
     if (
         not surname_first
         or len(words) != 2
