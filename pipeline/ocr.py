@@ -27,6 +27,7 @@ import re
 import shutil
 import statistics
 import subprocess
+from collections import Counter
 from collections.abc import Iterable, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
@@ -130,12 +131,8 @@ _LETTER_TOTAL = sum(_LETTERS.values())
 
 def letter_distance(text: str) -> tuple[float, int]:
     """(total variation distance of the lower-case words' letters from Swedish, letters)."""
-    counts: dict[str, int] = {}
-    for token in _TOKEN.findall(text):
-        if token[0].islower():
-            for ch in token.lower():
-                if ch in _LETTERS:
-                    counts[ch] = counts.get(ch, 0) + 1
+    found = Counter("".join(t for t in _TOKEN.findall(text) if t[0].islower()).lower())
+    counts = {ch: found[ch] for ch in _LETTERS if ch in found}
     n = sum(counts.values())
     if not n:
         return 0.0, 0
