@@ -150,6 +150,8 @@ def _read(
                 y_bottom = rect.bottom
         size = info.size
         box_height = y_top - y_bottom
+        if not math.isfinite(x0 + x1 + box_height):  # a NaN or infinite text matrix
+            continue  # no place on the page (found by scripts/fuzz_backends.py)
         if not 0.5 * box_height <= size <= 2.5 * box_height:
             size = box_height / 1.15  # a font size PDFium could not scale: trust the box
         word = m.group()
