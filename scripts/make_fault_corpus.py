@@ -488,6 +488,16 @@ def _pdf_huge_page() -> bytes:
     return build_pdf([b""], mediabox="0 0 200000 200000")
 
 
+@fault(
+    "huge_leading.pdf",
+    "a text leading of 10^65 points: lines placed at infinity, their boxes NaN (fuzz finding)",
+)
+def _pdf_huge_leading() -> bytes:
+    leading = b"1" * 64 + b"4.4"  # a digit repeated by the fuzzer: overflows PDFium's float
+    stream = text_stream(["Biblioteken i länet vill samordna sina inköp."] * 4)
+    return build_pdf([stream.replace(b"14.4 TL", leading + b" TL", 1)])
+
+
 @fault("uri_and_launch_actions.pdf", "link, launch and JavaScript actions to the network")
 def _pdf_actions() -> bytes:
     url = LOOPBACK_URL.encode()
