@@ -16,7 +16,7 @@ _OTHER_GLYPH = 1.3
 
 
 def mismatched_glyphs(
-    runs: list[tuple[str, bytes, float, list[tuple[float, float]]]],
+    runs: list[tuple[int, str, bytes, float]], lefts: list[float], rights: list[float]
 ) -> str | None:
     """Why the page's character map is broken, when one letter of one font is drawn by
     glyphs of clearly different widths; None otherwise.
@@ -26,19 +26,19 @@ def mismatched_glyphs(
     Ligatures are left out: "t" and "f" stand for wider glyphs anyway, and letters sharing
     one glyph's box ("ti" mapped to both letters) are skipped.
 
-    ``runs``: per word its text, font, size and the (left, right) of each of its glyphs, as
-    :mod:`pipeline.backends.pdf_text` read them.
+    ``runs``: per word its first character's index, text, font and size; ``lefts`` and
+    ``rights``: every character's glyph box, as :mod:`pipeline.backends.pdf_text` read them.
     """
     seen: dict[tuple[bytes, str], list[float]] = {}  # (font, letter) -> [low, high]
-    for word, font, size, boxes in runs:
-        last = len(word) - 1
-        for k, ch in enumerate(word):
+    for start, word, font, size in runs:
+        last = start + len(word) - 1
+        for c, ch in enumerate(word, start):
             if ch in "tf" or not ch.isalpha():
                 continue
-            left, right = boxes[k]
+            left, right = lefts[c], rights[c]
             overlap = 0.3 * (right - left)
-            if (k > 0 and boxes[k - 1][1] > left + overlap) or (
-                k < last and boxes[k + 1][0] < right - overlap
+            if (c > start and rights[c - 1] > left + overlap) or (
+                c < last and lefts[c + 1] < right - overlap
             ):
                 continue  # a ligature's letters share its box
             ratio = (right - left) / size

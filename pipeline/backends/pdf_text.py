@@ -29,6 +29,7 @@ import statistics
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
+import numpy as np
 import pypdfium2 as pdfium
 import pypdfium2.raw as pdfium_c
 
@@ -106,8 +107,7 @@ def _read(
     text = textpage.get_text_range()
     if len(text) != count:  # characters outside the BMP: index one by one
         text = "".join(chr(pdfium_c.FPDFText_GetUnicode(tp, i) or 0xFFFD) for i in range(count))
-    rect = pdfium_c.FS_RECTF()
-    box = pdfium_c.FPDFText_GetLooseCharBox
+    lefts, tops, rights, bottoms = _char_boxes(tp, count)
     text_object = _text_object()
     styles: dict[tuple[bytes, int], tuple[bool, bool]] = {}
     # What every character of one text object shares (angle, font, size): asked once per
@@ -115,7 +115,7 @@ def _read(
     objects: dict[int, _RunInfo] = {}
     words: list[Word] = []
     candidates: list[_Candidate] = []
-    runs: list[tuple[str, bytes, float, list[tuple[float, float]]]] = []  # for pdf_glyphs
+    runs: list[tuple[int, str, bytes, float]] = []  # (first character, word, font, size)
     ocr_chars = rotated = 0
     for m in _TOKEN.finditer(text):
         i, j = m.span()
@@ -129,25 +129,16 @@ def _read(
         if info.rotated:
             rotated += 1
             continue
-        box(tp, i, rect)
-        x0, x1, y_top, y_bottom = rect.left, rect.right, rect.top, rect.bottom
-        if not info.ocr:  # every glyph's (left, right), for the ligature and glyph checks
-            glyphs = [(x0, x1)]
-            add = glyphs.append
-            for k in range(i + 1, j + 1):
-                box(tp, k, rect)
-                add((rect.left, rect.right))
+        x0, x1, y_top, y_bottom = lefts[i], rights[i], tops[i], bottoms[i]
         if j != i:
-            if info.ocr:
-                box(tp, j, rect)
-            if rect.left < x0:
-                x0 = rect.left
-            if rect.right > x1:
-                x1 = rect.right
-            if rect.top > y_top:
-                y_top = rect.top
-            if rect.bottom < y_bottom:
-                y_bottom = rect.bottom
+            if lefts[j] < x0:
+                x0 = lefts[j]
+            if rights[j] > x1:
+                x1 = rights[j]
+            if tops[j] > y_top:
+                y_top = tops[j]
+            if bottoms[j] < y_bottom:
+                y_bottom = bottoms[j]
         size = info.size
         box_height = y_top - y_bottom
         if not math.isfinite(x0 + x1 + box_height):  # a NaN or infinite text matrix
@@ -159,8 +150,10 @@ def _read(
             ocr_chars += j - i + 1  # OCR layers have no real glyphs: no glyph checks
         elif size > 0:
             if "t" in word or "f" in word:
-                _ligature_candidates(word, size, info.font, len(words), glyphs, candidates)
-            runs.append((word, info.font, size, glyphs))
+                _ligature_candidates(
+                    word, i, size, info.font, len(words), lefts, rights, candidates
+                )
+            runs.append((i, word, info.font, size))
         words.append(
             Word(
                 word,
@@ -180,7 +173,7 @@ def _read(
         ocr_layer=ocr_chars > 0.5 * sum(len(w.text) for w in words),
         ligatures=repaired,
         rotated=rotated,
-        broken_map=mismatched_glyphs(runs),
+        broken_map=mismatched_glyphs(runs, lefts, rights),
     )
 
 
@@ -215,24 +208,53 @@ def _run_info(
 
 def _ligature_candidates(
     word: str,
+    start: int,
     size: float,
     font: bytes,
     number: int,
-    glyphs: list[tuple[float, float]],
+    lefts: list[float],
+    rights: list[float],
     candidates: list[_Candidate],
 ) -> None:
     """The word's "t" and "f" glyphs that could be ligatures mapped to their first letter.
-    ``glyphs``: the (left, right) of each of the word's glyphs."""
+    The word's characters start at ``start`` in the page's ``lefts`` and ``rights``."""
     last = len(word) - 1
     for m in _TF.finditer(word):
         k = m.start()
-        glyph_left, glyph_right = glyphs[k]
+        glyph_left, glyph_right = lefts[start + k], rights[start + k]
         overlap = 0.3 * (glyph_right - glyph_left)
-        if k < last and glyphs[k + 1][0] < glyph_right - overlap:
+        if k < last and lefts[start + k + 1] < glyph_right - overlap:
             continue  # the ligature maps to all its letters: nothing lost
-        if k > 0 and glyphs[k - 1][1] > glyph_left + overlap:
+        if k > 0 and rights[start + k - 1] > glyph_left + overlap:
             continue  # ... and this is its second letter
         candidates.append(_Candidate(number, k, m.group(), font, (glyph_right - glyph_left) / size))
+
+
+def _char_boxes(
+    tp: pdfium_c.FPDF_TEXTPAGE, count: int
+) -> tuple[list[float], list[float], list[float], list[float]]:
+    """(left, top, right, bottom) of every character's loose box, PDF points: one C call per
+    character straight into an array (no Python object per call), read out as four lists."""
+    rects = (pdfium_c.FS_RECTF * count)()
+    base, step = ctypes.addressof(rects), ctypes.sizeof(pdfium_c.FS_RECTF)
+    page = ctypes.cast(tp, ctypes.c_void_p).value
+    loose_box = _loose_box()
+    for k in range(count):
+        loose_box(page, k, base + k * step)
+    values = np.frombuffer(rects, dtype=np.float32).reshape(count, 4)  # FS_RECTF's order
+    return (
+        values[:, 0].tolist(),
+        values[:, 1].tolist(),
+        values[:, 2].tolist(),
+        values[:, 3].tolist(),
+    )
+
+
+@functools.cache
+def _loose_box() -> Callable[[int | None, int, int], int]:
+    """FPDFText_GetLooseCharBox taking plain addresses (text page, rectangle) as ints."""
+    prototype = ctypes.CFUNCTYPE(ctypes.c_int, ctypes.c_void_p, ctypes.c_int, ctypes.c_void_p)
+    return prototype(ctypes.cast(pdfium_c.FPDFText_GetLooseCharBox, ctypes.c_void_p).value)
 
 
 @functools.cache
