@@ -68,12 +68,72 @@ class DocumentCache:
         removed = 0
         if self.root.is_dir():
             for other in self.root.iterdir():
-                if other.is_dir() and other != self.folder:
+                if other.is_dir() and other != self.folder and other.name != NerCache.FOLDER:
                     shutil.rmtree(other, ignore_errors=True)
                     removed += 1
         if self.folder.is_dir():
             for entry in self.folder.glob("*/*.pickle"):
                 if entry.name.split("-", 1)[0] not in keep_sha256:
+                    entry.unlink(missing_ok=True)
+                    removed += 1
+        return removed
+
+
+class NerCache:
+    """The NER's results per document (:mod:`pipeline.nlp.ner_memo`) under
+    ``root/ner/<NER version>/<sha[:2]>/``, next to the parsed documents.
+
+    With it, re-extraction after a change to the structure or extraction rules runs neither
+    the parser nor the NER: only the rules. A new model or spaCy is another NER version.
+    """
+
+    FOLDER = "ner"
+
+    def __init__(self, root: Path, ner_version: str) -> None:
+        self.root = Path(root) / self.FOLDER
+        self.folder = self.root / ner_version
+
+    def _path(self, sha256: str) -> Path:
+        return self.folder / sha256[:2] / f"{sha256}.pickle"
+
+    def get(self, sha256: str) -> dict:
+        """The memo of the document with this content (empty when there is none)."""
+        path = self._path(sha256)
+        try:
+            with path.open("rb") as f:
+                entries = pickle.load(f)
+            return entries if isinstance(entries, dict) else {}
+        except FileNotFoundError:
+            return {}
+        except Exception:  # truncated or unreadable: compute again
+            path.unlink(missing_ok=True)
+            return {}
+
+    def put(self, sha256: str, entries: dict) -> None:
+        """Store a memo; a full or read-only disk costs a later NER run, never a failed row."""
+        path = self._path(sha256)
+        tmp = None
+        try:
+            path.parent.mkdir(parents=True, exist_ok=True)
+            fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=".", suffix=".tmp")
+            with os.fdopen(fd, "wb") as f:
+                pickle.dump(entries, f, pickle.HIGHEST_PROTOCOL)
+            os.replace(tmp, path)
+        except (OSError, pickle.PicklingError):
+            if tmp:
+                Path(tmp).unlink(missing_ok=True)
+
+    def prune(self, keep_sha256: set[str]) -> int:
+        """Remove other NER versions and memos of contents no longer in the archive."""
+        removed = 0
+        if self.root.is_dir():
+            for other in self.root.iterdir():
+                if other.is_dir() and other != self.folder:
+                    shutil.rmtree(other, ignore_errors=True)
+                    removed += 1
+        if self.folder.is_dir():
+            for entry in self.folder.glob("*/*.pickle"):
+                if entry.stem not in keep_sha256:
                     entry.unlink(missing_ok=True)
                     removed += 1
         return removed

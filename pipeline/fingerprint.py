@@ -69,6 +69,16 @@ def backend_version() -> str:
     return _version("backend", files, BACKEND_LIBRARIES, model=False)
 
 
+def ner_version() -> str:
+    """``0.1.0+<12 hex>``: changes when the trained NER's result for a text can change.
+
+    It keys :class:`pipeline.cache.NerCache`: the model folder (weights, the entity ruler's
+    patterns, the tokenizer's settings), the NLP package's code (the tokenizer) and spaCy.
+    """
+    files = [p for p in _package_files() if p.relative_to(PACKAGE_DIR).parts[0] == "nlp"]
+    return _version("ner", files, ("spacy", "thinc"), model=True)
+
+
 def code_version() -> str:
     """``0.1.0+<12 hex>`` over every file of the package: what published tables depend on."""
     return _version("code", _package_files(), (), model=False)

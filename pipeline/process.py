@@ -20,11 +20,12 @@ from spacy.language import Language
 
 from pipeline import __version__, testhooks
 from pipeline.backends import read_document
-from pipeline.cache import DocumentCache
+from pipeline.cache import DocumentCache, NerCache
 from pipeline.detect import detect_format
 from pipeline.errors import DocumentError
 from pipeline.extract import extract_tables
 from pipeline.ids import stable_id
+from pipeline.nlp.ner_memo import ner_memo
 
 EXTRACTOR_VERSION = __version__  # what the documents table shows; see fingerprint for reuse
 
@@ -47,7 +48,8 @@ class Task:
 
     ``known_sha256`` is the content hash of the stored result when only the file's size or
     mtime changed: if the content is the same, the worker answers "unchanged" without
-    extracting. ``cache_dir`` and ``backend_version`` locate the document cache (None: off).
+    extracting. ``cache_dir`` and ``backend_version`` locate the document cache (None: off),
+    ``cache_dir`` and ``ner_version`` the NER's results (:class:`pipeline.cache.NerCache`).
     """
 
     path: str
@@ -55,6 +57,7 @@ class Task:
     known_sha256: str | None = None
     cache_dir: str | None = None
     backend_version: str = ""
+    ner_version: str = ""
 
 
 @dataclass
@@ -83,6 +86,7 @@ def process_document(task: Task, nlp: Language) -> Outcome:
     path = Path(task.path)
     testhooks.before_document(path)
     cache = DocumentCache(Path(task.cache_dir), task.backend_version) if task.cache_dir else None
+    ner_cache = NerCache(Path(task.cache_dir), task.ner_version) if task.cache_dir else None
     try:
         data = read_regular_file(path)
     except NotRegularFile as exc:
@@ -94,7 +98,7 @@ def process_document(task: Task, nlp: Language) -> Outcome:
     sha = hashlib.sha256(data).hexdigest()
     if task.known_sha256 == sha:
         return Outcome(task.path, None, sha, time.perf_counter() - start)
-    result, cache_hit, retry = _extract(path, task.relative, nlp, sha, len(data), cache)
+    result, cache_hit, retry = _extract(path, task.relative, nlp, sha, len(data), cache, ner_cache)
     del data
     return Outcome(
         task.path,
@@ -179,7 +183,13 @@ def failed_result(path: Path, relative: str, error: str) -> DocumentResult:
 
 
 def _extract(
-    path: Path, relative: str, nlp: Language, sha: str, size: int, cache: DocumentCache | None
+    path: Path,
+    relative: str,
+    nlp: Language,
+    sha: str,
+    size: int,
+    cache: DocumentCache | None,
+    ner_cache: NerCache | None = None,
 ) -> tuple[DocumentResult, bool, bool]:
     """(result, cache hit, retry next run) for one file's bytes with hash ``sha``."""
     row = _empty_row(path)
@@ -199,7 +209,10 @@ def _extract(
             if cache:
                 cache.put(sha, "".join(path.suffixes), fmt, document)
         row["pages"] = document.pages
-        tables = extract_tables(document, row["document_id"], nlp)
+        with ner_memo(ner_cache.get(sha) if ner_cache else None) as memo:
+            tables = extract_tables(document, row["document_id"], nlp)
+        if ner_cache and memo.changed:
+            ner_cache.put(sha, memo.to_store())
     except DocumentError as exc:
         row["error"] = str(exc)
         return DocumentResult(row), bool(cached), False

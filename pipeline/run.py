@@ -31,7 +31,7 @@ from pathlib import Path
 import pyarrow.parquet as pq
 from spacy.language import Language
 
-from pipeline.cache import DocumentCache
+from pipeline.cache import DocumentCache, NerCache
 from pipeline.executors import (
     DEFAULT_MEMORY_MB,
     DEFAULT_TIMEOUT,
@@ -40,7 +40,7 @@ from pipeline.executors import (
     run_dask,
     run_inline,
 )
-from pipeline.fingerprint import backend_version, code_version, extractor_version
+from pipeline.fingerprint import backend_version, code_version, extractor_version, ner_version
 from pipeline.followup import link_action_series
 from pipeline.item_attendance import item_attendance_rows
 from pipeline.lock import RunLocked, run_lock
@@ -215,7 +215,7 @@ def _run_locked(
 ) -> RunSummary:
     clock = time.perf_counter()
     recovered = recover(out_dir)
-    versions = extractor_version(), backend_version(), code_version()  # once per run
+    versions = extractor_version(), backend_version(), code_version(), ner_version()  # once
     workers = options.workers
     if workers is None:
         workers = 0 if nlp is not None else default_workers()
@@ -228,7 +228,7 @@ def _run_locked(
     try:
         files = scan(paths, out_dir)
         tasks, reused = _plan(
-            files, manifest.entries(), versions[0], options, cache_dir, versions[1]
+            files, manifest.entries(), versions[0], options, cache_dir, versions[1], versions[3]
         )
         report.files, report.skipped_unchanged = len(files), len(reused)
         report.durations["scan"] = time.perf_counter() - clock
@@ -258,6 +258,7 @@ def _run_locked(
         if options.use_cache and options.cache_dir is None and (fresh or vanished):
             shas = {e.sha256 for e in manifest.entries().values() if e.sha256}
             DocumentCache(cache_dir, versions[1]).prune(shas)
+            NerCache(cache_dir, versions[3]).prune(shas)
     finally:
         manifest.close()
     report.durations["total"] = time.perf_counter() - clock
@@ -273,6 +274,7 @@ def _plan(
     options: RunOptions,
     cache_dir: Path,
     backend: str,
+    ner: str,
 ) -> tuple[list[Task], list[str]]:
     """Tasks for new, changed and retried files; keys of files whose stored rows stand."""
     tasks, reused = [], []
@@ -290,7 +292,7 @@ def _plan(
             reused.append(f.key)
             continue
         known = entry.sha256 if current else None
-        tasks.append(Task(f.key, f.relative, known, cache, backend))
+        tasks.append(Task(f.key, f.relative, known, cache, backend, ner))
     return tasks, reused
 
 

@@ -31,6 +31,7 @@ from spacy.tokens import Doc
 
 from pipeline import reference
 from pipeline.nlp import components, tokenizer  # noqa: F401  (registers the factories)
+from pipeline.nlp.ner_memo import run_ner
 
 CONFIG_PATH = Path(__file__).resolve().parent / "config.cfg"
 MODEL_DIR = Path(__file__).resolve().parents[2] / "models" / "sv_protokoll"
@@ -205,10 +206,8 @@ def tag_many(
     for name, proc in _components(nlp):
         if name == NER and not ner:
             continue
-        if name == NER and len(docs) > 1:
-            docs = list(proc.pipe(docs, batch_size=64))
-        else:
-            docs = [proc(doc) for doc in docs]
+        # the NER goes through the memo of a re-extraction (ner_memo.py)
+        docs = run_ner(proc, docs) if name == NER else [proc(doc) for doc in docs]
     return docs
 
 
