@@ -27,7 +27,7 @@ from pathlib import Path
 
 from spacy.language import Language
 
-from pipeline.process import Outcome, Task, failed_result, process_document
+from pipeline.process import Outcome, Task, failed_result, process_document, warm_up
 
 DEFAULT_TIMEOUT = 120.0
 DEFAULT_MEMORY_MB = 2048
@@ -91,6 +91,7 @@ def _worker_main(conn: Connection, memory_limit_mb: int | None) -> None:
     from pipeline.nlp import load_nlp
 
     nlp = load_nlp()
+    warm_up(nlp)
     conn.send(("ready", os.getpid()))
     while True:
         try:

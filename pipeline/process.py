@@ -80,6 +80,32 @@ class Outcome:
     restart_worker: bool = False
 
 
+# Minutes in miniature whose extraction loads the lazily read lists (a folded word for the
+# å/ä/ö index, names, places, a date): see warm_up().
+_WARM_UP = """# Kommunchefsmöte, Umeåregionen 2016-03-16
+
+*Närvarande:* Anna Berg, Umeå kommun, ordförande; Per-Eric Magnusson, Vindelns kommun
+
+## 1. Ekonomi
+
+Diskussion om fragan och berakningar infor nasta ar.
+
+**BESLUT:** Gruppen godkänner redovisningen. Anna Berg kontaktar Region Västerbotten
+senast 27 april.
+"""
+
+
+def warm_up(nlp: Language) -> None:
+    """Load what extraction loads on first use (word lists, the å/ä/ö index, name lists),
+    so that a worker pays for it at start-up and not in its first document's time (and
+    per-document timeout)."""
+    from pipeline.backends.rym import parse_text
+    from pipeline.model import Document
+
+    document = Document("warm-up.rym.md", "rym-md", parse_text(_WARM_UP))
+    extract_tables(document, "warm-up", nlp)
+
+
 def process_document(task: Task, nlp: Language) -> Outcome:
     """Run one task: hash, reuse if unchanged, else parse (or take from cache) and extract."""
     start = time.perf_counter()

@@ -222,3 +222,12 @@ def test_redaction_is_applied_at_publish_without_extracting_again(tmp_path, nlp,
     plain = run([SAMPLE_RYM], out, nlp=nlp)  # off again: the manifest kept the rows as read
     assert plain.report["extracted"] == 0
     assert "070-332 67 66" in (out / "actions.csv").read_text(encoding="utf-8")
+
+
+def test_a_worker_loads_the_lazy_word_lists_before_its_first_document(nlp):
+    from pipeline.normalize import diacritics
+    from pipeline.process import warm_up
+
+    diacritics._index.cache_clear()
+    warm_up(nlp)
+    assert diacritics._index.cache_info().currsize == 1  # the å/ä/ö index is built
