@@ -15,6 +15,19 @@ SAMPLE_DOCX = RAW / "kommunchefsmote_2016-03-16.docx"
 GOLD = ROOT / "tests" / "gold"
 
 
+def table_strings(tables: dict[str, list[dict]]) -> list[str]:
+    """Every text value of every row (list cells included): what a leak test searches."""
+    out = []
+    for rows in tables.values():
+        for row in rows:
+            for value in row.values():
+                if isinstance(value, str):
+                    out.append(value)
+                elif isinstance(value, list | tuple):
+                    out.extend(v for v in value if isinstance(v, str))
+    return out
+
+
 @pytest.fixture(scope="session")
 def nlp():
     from pipeline.nlp import load_nlp

@@ -7,6 +7,7 @@ from collections import Counter
 
 import pandas as pd
 import pytest
+from conftest import table_strings
 
 from pipeline.export import write_tables
 from pipeline.redact import (
@@ -36,20 +37,8 @@ def run_tables(sample_run):
     return copy.deepcopy(tables)
 
 
-def _strings(tables: dict[str, list[dict]]) -> list[str]:
-    out = []
-    for rows in tables.values():
-        for row in rows:
-            for value in row.values():
-                if isinstance(value, str):
-                    out.append(value)
-                elif isinstance(value, list | tuple):
-                    out.extend(v for v in value if isinstance(v, str))
-    return out
-
-
 def _contains(tables: dict[str, list[dict]], needle: str) -> bool:
-    return any(needle in s for s in _strings(tables))
+    return any(needle in s for s in table_strings(tables))
 
 
 def _occurrences(tables, needle: str) -> Counter:
@@ -59,7 +48,7 @@ def _occurrences(tables, needle: str) -> Counter:
     for rows in tables.values():
         for row in rows:
             document = row.get("document_id") or document_of.get(row.get("meeting_id"))
-            seen[document] += sum(needle in s for s in _strings({"x": [row]}))
+            seen[document] += sum(needle in s for s in table_strings({"x": [row]}))
     return seen
 
 

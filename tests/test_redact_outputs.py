@@ -13,7 +13,7 @@ from pathlib import Path
 import pyarrow.parquet as pq
 import pytest
 from click.testing import CliRunner
-from conftest import RAW
+from conftest import RAW, table_strings
 
 from pipeline.cli import main
 from pipeline.export import export_tables, read_tables, write_tables
@@ -56,18 +56,6 @@ def _fingerprint(folder: Path) -> dict[str, str]:
     }
 
 
-def _texts(tables: dict[str, list[dict]]) -> list[str]:
-    out = []
-    for rows in tables.values():
-        for row in rows:
-            for value in row.values():
-                if isinstance(value, str):
-                    out.append(value)
-                elif isinstance(value, list):
-                    out.extend(v for v in value if isinstance(v, str))
-    return out
-
-
 def _item_6_tasks(tables: dict[str, list[dict]]) -> list[str]:
     return [a["task"] for a in tables["actions"] if "Tenevall" in (a["task"] or "")]
 
@@ -101,7 +89,7 @@ def test_export_redacts_every_table_and_file_and_leaves_the_run_alone(plain_out,
         for needle in NEEDLES:
             assert needle.encode() not in data, (path.name, needle)
     tables = read_tables(dest)
-    assert not any(n in s for s in _texts(tables) for n in NEEDLES)
+    assert not any(n in s for s in table_strings(tables) for n in NEEDLES)
     tasks = _item_6_tasks(tables)
     assert len(tasks) == 2
     assert all(t.endswith("Robert Tenevall kulturkonsulent [telefon] [e-post]") for t in tasks)
@@ -170,7 +158,7 @@ def test_export_takes_only_valid_personnummer(plain_out, tmp_path):
     run_dir = tmp_path / "run"
     write_tables(tables, run_dir)
     export_tables(run_dir, tmp_path / "share", redact=("personnummer", "phone"))
-    texts = _texts(read_tables(tmp_path / "share"))
+    texts = table_strings(read_tables(tmp_path / "share"))
     assert not any(VALID in t for t in texts)
     assert any(f"Sökande [personnummer], ärende {WRONG_CHECK}." in t for t in texts)
     counts = {
