@@ -80,10 +80,16 @@ def _peak_rss_mb() -> float:
 # -- local worker processes ----------------------------------------------------------------------
 
 
-def _worker_main(conn: Connection, memory_limit_mb: int | None) -> None:
+def _worker_main(
+    conn: Connection, memory_limit_mb: int | None, ocr_threads: int | None = None
+) -> None:
     """A worker: cap memory, load spaCy once, then extract one task at a time until told to
-    stop or the parent disappears."""
+    stop or the parent disappears. ``ocr_threads``: its share of the cores for Tesseract."""
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is the parent's to handle
+    if ocr_threads:
+        from pipeline import ocr
+
+        ocr.set_threads(ocr_threads)
     if memory_limit_mb:
         limit = memory_limit_mb << 20
         resource.setrlimit(resource.RLIMIT_AS, (limit, limit))
@@ -168,7 +174,8 @@ class LocalPool:
         parent_conn, child_conn = self._ctx.Pipe(duplex=True)
         process = self._ctx.Process(
             target=_worker_main,
-            args=(child_conn, self.memory_limit_mb),
+            # the workers share the cores for OCR: N workers x all cores oversubscribes
+            args=(child_conn, self.memory_limit_mb, max(1, (os.cpu_count() or 1) // self.workers)),
             name="protokoll-worker",
             daemon=True,
         )

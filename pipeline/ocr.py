@@ -258,13 +258,23 @@ class OcrPage:
     height_pt: float
 
 
+_threads: int | None = None  # Tesseract processes at once in this process (None: one per core)
+
+
+def set_threads(n: int) -> None:
+    """How many pages this process may OCR at once: a batch worker gets its share of the
+    cores (see :class:`pipeline.executors.LocalPool`), a single process all of them."""
+    global _threads
+    _threads = max(1, n)
+
+
 def ocr_pages(
     pages: Sequence[OcrPage], timeout: float = TIMEOUT_S, workers: int | None = None
 ) -> list[list[Word] | OcrError]:
     """OCR every page image, in parallel; a page that fails gives an :class:`OcrError`."""
     if problem := tesseract_problem():
         return [OcrError(problem) for _ in pages]
-    workers = workers or max(1, min(len(pages), os.cpu_count() or 1))
+    workers = workers or max(1, min(len(pages), _threads or os.cpu_count() or 1))
 
     def one(page: OcrPage) -> list[Word] | OcrError:
         try:

@@ -146,3 +146,31 @@ def test_garbage_text_layer_is_ocred_keeping_emphasis(tesseract: None) -> None:
     assert title.is_bold  # from the text layer's font, under the OCR words
     assert body.text.startswith("Föredragningslistan godkändes. Nämnden beslutar")
     assert body.prov.page == 1
+
+
+def test_a_batch_worker_ocrs_with_its_share_of_the_cores(monkeypatch, tmp_path):
+    """N workers each starting one Tesseract per core would run N x cores at once."""
+    at_once = []
+
+    class Recorder:
+        def __init__(self, max_workers):
+            at_once.append(max_workers)
+
+        def __enter__(self):
+            return self
+
+        def __exit__(self, *exc):
+            return False
+
+        def map(self, fn, items):
+            return map(fn, items)
+
+    monkeypatch.setattr(ocr, "ThreadPoolExecutor", Recorder)
+    monkeypatch.setattr(ocr, "tesseract_problem", lambda: None)
+    monkeypatch.setattr(ocr, "run_tesseract", lambda image, timeout: "level\ttext\n")
+    monkeypatch.setattr(ocr, "_threads", None)
+    pages = [ocr.OcrPage(tmp_path / f"{i}.png", i, 595.0, 842.0) for i in range(8)]
+    ocr.ocr_pages(pages)
+    ocr.set_threads(1)
+    assert ocr.ocr_pages(pages) == [[] for _ in pages]
+    assert at_once == [min(8, os.cpu_count() or 1), 1]
