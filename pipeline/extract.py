@@ -415,6 +415,8 @@ def _attendees(
                 replaced = _PARTY.sub("", substitution.group("replaced")).strip(" ,")
                 row["_replaces"] = people.resolve(replaced) or people.add(replaced, "mention")
                 row["items_raw"] = substitution.group("items")
+            elif len(segments) == 1 and (items := _ITEMS_AT_END.search(line.text)):
+                row["items_raw"] = items.group("items")  # "Fredrik Lund, ekonomichef, §§ 101–102"
     elected = _elected_functionaries(found)
     # Minutes without an attendance list (a stämma's "förteckning" is an appendix) still
     # name the people who ran the meeting: they attended.
@@ -537,6 +539,8 @@ _SUBSTITUTION = re.compile(
     r"\s*(?P<items>§§?\s*[\d\s,–—-]+(?:\s*(?:och|,)\s*\d+)*)?\s*$",
     re.I,
 )
+# An attendance line ending in the paragraphs its person was present for.
+_ITEMS_AT_END = re.compile(r"(?P<items>§§?\s*\d[\d\s,–—-]*(?:\s*och\s*\d+)?)\s*\.?\s*$")
 _PARTY = re.compile(r"\s*\(([A-Za-zÅÄÖåäö]{1,3})\)")
 PARTIES = {"S", "M", "C", "V", "KD", "L", "MP", "SD", "FP", "KDS", "NYD", "FI", "PP", "SPI"}
 

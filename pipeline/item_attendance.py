@@ -1,7 +1,8 @@
 """Who served on which §: an attendance line that names paragraphs, per agenda item.
 
 A serving substitute often serves on some items only: "Eva Lindahl (S) ersätter Lena
-Forsgren (S) §§ 170, 172–174". The attendees table keeps that as written (``items_raw``);
+Forsgren (S) §§ 170, 172–174"; an official attends some: "Fredrik Lund, ekonomichef, §§
+101–102". The attendees table keeps that as written (``items_raw``);
 :func:`item_attendance_rows` turns it into one row per person and agenda item, so that an
 analyst can ask who decided § 173 without parsing ranges. Built per meeting from the
 attendees and agenda items of the run's tables. A § that the minutes' own agenda does not

@@ -118,7 +118,10 @@ TABLES: dict[str, Table] = {
                 Column("replaces", S, "For a serving substitute: the member replaced."),
                 Column("replaces_person_id", S, "person_id of the member replaced."),
                 Column(
-                    "items_raw", S, "The §-range a substitution names, as written: '§§ 170-184'."
+                    "items_raw",
+                    S,
+                    "The §§ the line limits the person to, as written: a substitution's "
+                    "'§§ 170-184', an official's 'ekonomichef, §§ 101–102'.",
                 ),
                 _PAGE,
                 _POSITION,
@@ -126,8 +129,9 @@ TABLES: dict[str, Table] = {
         ),
         Table(
             "item_attendance",
-            "One row per attendee and agenda item when the attendance line names §§ "
-            "(a substitute serving on some items only): who served on which item.",
+            "One row per attendee and agenda item when the attendance line names §§ (a "
+            "substitute serving on some items only, an official present for some): who "
+            "served on, or attended, which item.",
             ("meeting_id", "item_number", "person_id"),
             (
                 _MEETING,

@@ -1,4 +1,4 @@
-"""Who served on which §: substitutions naming paragraphs become one row per item."""
+"""Who served on which §: attendance lines naming paragraphs become one row per item."""
 
 from __future__ import annotations
 
@@ -10,9 +10,9 @@ import pytest
 from pipeline.item_attendance import item_attendance_rows, item_numbers
 from pipeline.run import run
 
-STORUMAN = (
-    Path(__file__).parent / "fixtures" / "grammar" / "kommunstyrelsen_storuman_2019-10-21.docx"
-)
+FIXTURES = Path(__file__).parent / "fixtures"
+STORUMAN = FIXTURES / "grammar" / "kommunstyrelsen_storuman_2019-10-21.docx"
+NORDMALING = FIXTURES / "dev" / "kommunstyrelsen_nordmaling_2016-11-07.odt"
 
 
 @pytest.mark.parametrize(
@@ -53,16 +53,32 @@ def test_substitutes_of_the_kommunstyrelse_serve_on_their_paragraphs(tmp_path):
     run([STORUMAN], tmp_path)
     served = pd.read_csv(tmp_path / "item_attendance.csv", dtype=str)
     attendees = pd.read_csv(tmp_path / "attendees.csv", dtype=str).set_index("name")
-    rows = sorted(zip(served["name"], served["item_number"], served["replaces"], strict=True))
+    replaces = [r if isinstance(r, str) else None for r in served["replaces"]]
+    rows = sorted(zip(served["name"], served["item_number"], replaces, strict=True))
     assert rows == [
         ("Eva Lindahl", "170", "Lena Forsgren"),
         ("Eva Lindahl", "172", "Lena Forsgren"),
         ("Eva Lindahl", "173", "Lena Forsgren"),
         ("Eva Lindahl", "174", "Lena Forsgren"),
         ("Hans Berg", "173", "Olle Ek"),
+        ("Lena Forsgren", "171", None),  # "Lena Forsgren (S), § 171": the member herself
+        ("Mats Edlund", "172", None),  # "Mats Edlund, ekonomichef, § 172"
     ]
     eva = served[served["name"] == "Eva Lindahl"].iloc[0]
     assert eva["person_id"] == attendees.loc["Eva Lindahl", "person_id"]
     assert eva["replaces_person_id"] == attendees.loc["Eva Lindahl", "replaces_person_id"]
     items = set(pd.read_csv(tmp_path / "agenda_items.csv", dtype=str)["item_number"])
     assert set(served["item_number"]) <= items
+
+
+def test_an_official_present_for_some_paragraphs(tmp_path):
+    run([NORDMALING], tmp_path)
+    served = pd.read_csv(tmp_path / "item_attendance.csv", dtype=str)
+    assert sorted(zip(served["name"], served["item_number"], strict=True)) == [
+        ("Fredrik Lund", "101"),
+        ("Fredrik Lund", "102"),
+    ]
+    assert served["replaces"].isna().all()
+    attendees = pd.read_csv(tmp_path / "attendees.csv", dtype=str).set_index("name")
+    assert attendees.loc["Fredrik Lund", "roles"] == "ekonomichef"
+    assert attendees["items_raw"].notna().sum() == 1
