@@ -645,7 +645,7 @@ def train_command(path: Path | None, seed: int | None, max_steps: int | None) ->
 
     Generates training sentences from templates (Faker's sv_SE names, the project's
     municipalities and public bodies) with a fixed seed, adds the hand-annotated sentences of
-    pipeline/data/ner_train.jsonl, trains on the CPU (about two minutes) and writes the full
+    pipeline/data/ner_train.jsonl, trains on the CPU (under a minute) and writes the full
     pipeline with metrics.json: the scores on the hand-annotated evaluation set
     tests/nlp_eval/ner_eval.jsonl. Needs Faker (pip install -e '.[train]').
 

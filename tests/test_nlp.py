@@ -449,3 +449,13 @@ def test_mentions_are_the_same_for_docx_and_text_export(sample_run):
     docx = rows_of(tables, "mentions", ".docx")[columns]
     assert len(rym) > 50
     assert rym.astype(str).values.tolist() == docx.astype(str).values.tolist()
+
+
+def test_a_name_never_crosses_a_table_cell(nlp):
+    """Table rows reach the NER as one text with ' | ' between the cells."""
+    doc = tag(nlp, "Tomas Merio | Hans Ringdahl | Mahin Moradi", ner=True)
+    assert [(e.text, e.label_) for e in doc.ents] == [
+        ("Tomas Merio", "PERSON"),
+        ("Hans Ringdahl", "PERSON"),
+        ("Mahin Moradi", "PERSON"),
+    ]
