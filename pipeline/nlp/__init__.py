@@ -154,9 +154,20 @@ def build_model(path: Path = MODEL_DIR, ner_source: Path | None = None) -> Path:
     metrics = source / "metrics.json"
     keep = metrics.read_bytes() if metrics.exists() else None
     nlp.to_disk(path)
+    _sort_punct_chars(path / "sentencizer.json")
     if keep is not None and not (path / "metrics.json").exists():
         (path / "metrics.json").write_bytes(keep)
     return path
+
+
+def _sort_punct_chars(path: Path) -> None:
+    """spaCy writes the sentencizer's characters in set order, a new order on every build:
+    sorted, a rebuilt model folder differs only where the model does."""
+    if path.exists():
+        config = json.loads(path.read_text(encoding="utf-8"))
+        if isinstance(config.get("punct_chars"), list):
+            config["punct_chars"] = sorted(config["punct_chars"])
+            path.write_text(json.dumps(config, ensure_ascii=False, indent=2) + "\n", "utf-8")
 
 
 @cache
