@@ -7,7 +7,7 @@ from collections import Counter
 
 import pandas as pd
 import pytest
-from conftest import table_strings
+from conftest import luhn_digit, table_strings
 
 from pipeline.export import write_tables
 from pipeline.redact import (
@@ -168,17 +168,9 @@ def test_redacting_twice_changes_nothing_more(run_tables):
 # -- the patterns ----------------------------------------------------------------------------
 
 
-def _luhn_digit(nine: str) -> str:
-    total = 0
-    for i, ch in enumerate(nine):
-        value = int(ch) * (2 if i % 2 == 0 else 1)
-        total += value - 9 if value > 9 else value
-    return str((10 - total % 10) % 10)
-
-
-VALID = "811218" + "987" + _luhn_digit("811218987")
+VALID = "811218" + "987" + luhn_digit("811218987")
 WRONG_CHECK = VALID[:-1] + str((int(VALID[-1]) + 1) % 10)
-SAMORDNING = "850761" + "234" + _luhn_digit("850761234")  # day 1 + 60
+SAMORDNING = "850761" + "234" + luhn_digit("850761234")  # day 1 + 60
 
 
 def test_luhn():

@@ -13,7 +13,7 @@ from pathlib import Path
 import pyarrow.parquet as pq
 import pytest
 from click.testing import CliRunner
-from conftest import RAW, table_strings
+from conftest import RAW, luhn_digit, table_strings
 
 from pipeline.cli import main
 from pipeline.export import export_tables, read_tables, write_tables
@@ -25,15 +25,7 @@ PHONE = "070-332 67 66"
 NEEDLES = (EMAIL, PHONE, "3326766", "umea.se")
 
 
-def _luhn_digit(nine: str) -> str:
-    total = 0
-    for i, ch in enumerate(nine):
-        value = int(ch) * (2 if i % 2 == 0 else 1)
-        total += value - 9 if value > 9 else value
-    return str((10 - total % 10) % 10)
-
-
-VALID = "811218-987" + _luhn_digit("811218987")
+VALID = "811218-987" + luhn_digit("811218987")
 WRONG_CHECK = VALID[:-1] + str((int(VALID[-1]) + 1) % 10)
 
 
