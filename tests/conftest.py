@@ -13,6 +13,8 @@ RAW = ROOT / "data" / "raw"
 SAMPLE_RYM = RAW / "kommunchefsmote_2016-03-16.rym.md"
 SAMPLE_DOCX = RAW / "kommunchefsmote_2016-03-16.docx"
 GOLD = ROOT / "tests" / "gold"
+# The agenda items of the sample that hold a BESLUT, read from the document by hand.
+SAMPLE_DECISION_ITEMS = ["1", "3", "4", "5", "6", "7", "9", "10", "11", "12", "13", "15", "15.1"]
 
 
 def luhn_digit(nine: str) -> str:

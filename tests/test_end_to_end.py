@@ -7,7 +7,7 @@ import datetime as dt
 import pandas as pd
 import pytest
 from click.testing import CliRunner
-from conftest import RAW, SAMPLE_DOCX, SAMPLE_RYM, rows_of
+from conftest import RAW, SAMPLE_DECISION_ITEMS, SAMPLE_DOCX, SAMPLE_RYM, rows_of
 
 from pipeline.cli import main
 
@@ -88,21 +88,7 @@ def test_decisions(sample_run):
     _, tables, _ = sample_run
     dec = rows_of(tables, "decisions", RYM)
     assert len(dec) == 13
-    assert list(dec.item_number) == [
-        "1",
-        "3",
-        "4",
-        "5",
-        "6",
-        "7",
-        "9",
-        "10",
-        "11",
-        "12",
-        "13",
-        "15",
-        "15.1",
-    ]
+    assert list(dec.item_number) == SAMPLE_DECISION_ITEMS
     by_item = dec.set_index("item_number").text
     assert by_item["10"] == (
         "Kommunchefsgruppen beslutar att årsplaneringen går igenom vid strategidagar, 12-12 i maj."

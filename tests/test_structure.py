@@ -5,6 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from conftest import SAMPLE_DECISION_ITEMS
 
 from pipeline.backends import rym
 from pipeline.model import Block, BlockKind, Cell, Document, Provenance, Span, Style
@@ -150,21 +151,7 @@ def test_sample_item_text(found):
 
 
 def test_sample_decisions(found):
-    assert [d.item_number for d in found.decisions] == [
-        "1",
-        "3",
-        "4",
-        "5",
-        "6",
-        "7",
-        "9",
-        "10",
-        "11",
-        "12",
-        "13",
-        "15",
-        "15.1",
-    ]
+    assert [d.item_number for d in found.decisions] == SAMPLE_DECISION_ITEMS
     assert _decision(found, "10") == (
         "Kommunchefsgruppen beslutar att årsplaneringen går igenom vid strategidagar, 12-12 i maj."
     )
