@@ -764,13 +764,16 @@ class _ItemReader:
         last = self.found.items[-1].number if self.found.items else ""
         return numbered if last.isdigit() and numbered[0] == str(int(last) + 1) else None
 
+    def _unique(self, number: str) -> str:
+        """The same number twice: keep both, the second as "2 (2)"."""
+        taken = {item.number for item in self.found.items}
+        if number not in taken:
+            return number
+        return next(f"{number} ({k})" for k in range(2, 999) if f"{number} ({k})" not in taken)
+
     def item_table(self, block: Block, rows: list[tuple[str, str, list[str], str]]) -> None:
         for r, (number, title, lines, responsible) in enumerate(rows, start=1):
-            taken = {item.number for item in self.found.items}
-            if number in taken:
-                number = next(
-                    f"{number} ({k})" for k in range(2, 999) if f"{number} ({k})" not in taken
-                )
+            number = self._unique(number)
             where = Where.of(block, r)
             self.item = RawItem(number, title, where, paragraphs=list(lines))
             self.item.lines = [("", line, where) for line in lines]
@@ -785,12 +788,7 @@ class _ItemReader:
         self.action = None
         if numbered := self.item_number(block):
             number, title = numbered
-            taken = {item.number for item in self.found.items}
-            if number in taken:  # the same number twice: keep both, the second as "2 (2)"
-                number = next(
-                    f"{number} ({k})" for k in range(2, 999) if f"{number} ({k})" not in taken
-                )
-            self.item = RawItem(number, title, Where.of(block))
+            self.item = RawItem(self._unique(number), title, Where.of(block))
             self.found.items.append(self.item)
             self.mode, self.section, self.list_item = "text", "", None
             self.earlier_handling = False
