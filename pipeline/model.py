@@ -9,6 +9,7 @@ backend that reads that format.
 
 from __future__ import annotations
 
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field, replace
 from enum import StrEnum
 
@@ -100,6 +101,18 @@ class Cell:
     @property
     def is_italic(self) -> bool:
         return _covers(self.text, self.spans, Style.ITALIC)
+
+
+def pad_rows(rows: Iterable[Sequence[Cell]]) -> tuple[tuple[Cell, ...], ...]:
+    """A table's rows, the short ones padded with empty cells to the widest row."""
+    rows = [tuple(row) for row in rows]
+    width = max(len(row) for row in rows)
+    return tuple(row + (Cell(""),) * (width - len(row)) for row in rows)
+
+
+def table_text(rows: Iterable[Iterable[Cell]]) -> str:
+    """A table block's ``text``: each row's cells tab-separated, one row per line."""
+    return "\n".join("\t".join(cell.text for cell in row) for row in rows)
 
 
 @dataclass(frozen=True)

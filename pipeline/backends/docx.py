@@ -27,7 +27,18 @@ from lxml import etree
 
 from pipeline import limits
 from pipeline.errors import DocumentError
-from pipeline.model import Block, BlockKind, Cell, Document, Provenance, Span, Style, append_span
+from pipeline.model import (
+    Block,
+    BlockKind,
+    Cell,
+    Document,
+    Provenance,
+    Span,
+    Style,
+    append_span,
+    pad_rows,
+    table_text,
+)
 
 FORMAT = "docx"
 
@@ -712,10 +723,8 @@ class _BodyReader:
         rows = [row for row in self._table_rows(tbl) if row]
         if not any(cell.text for row in rows for cell in row):
             return None
-        width = max(len(row) for row in rows)
-        padded = tuple(tuple(row) + (Cell(""),) * (width - len(row)) for row in rows)
-        text = "\n".join("\t".join(cell.text for cell in row) for row in padded)
-        return Block(BlockKind.TABLE, text, rows=padded)
+        padded = pad_rows(rows)
+        return Block(BlockKind.TABLE, table_text(padded), rows=padded)
 
     def _table_rows(self, tbl: etree._Element) -> list[list[Cell]]:
         """Rows of cells; a merged cell appears once per row (python-docx repeats it)."""

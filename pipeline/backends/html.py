@@ -32,7 +32,18 @@ from lxml import etree
 
 from pipeline import limits
 from pipeline.errors import DocumentError
-from pipeline.model import Block, BlockKind, Cell, Document, Provenance, Span, Style, append_span
+from pipeline.model import (
+    Block,
+    BlockKind,
+    Cell,
+    Document,
+    Provenance,
+    Span,
+    Style,
+    append_span,
+    pad_rows,
+    table_text,
+)
 
 FORMAT = "html"
 
@@ -413,11 +424,14 @@ class _Walker:
         cells = [tuple(self._cell(cell, bold, italic) for cell in row) for row in rows]
         if not any(cell.text for row in cells for cell in row):
             return
-        width = max(len(row) for row in cells)
-        padded = tuple(row + (Cell(""),) * (width - len(row)) for row in cells)
-        text = "\n".join("\t".join(cell.text for cell in row) for row in padded)
+        rows = pad_rows(cells)
         self.blocks.append(
-            Block(BlockKind.TABLE, text, rows=padded, prov=Provenance(line=table.sourceline))
+            Block(
+                BlockKind.TABLE,
+                table_text(rows),
+                rows=rows,
+                prov=Provenance(line=table.sourceline),
+            )
         )
 
     def _cell(self, cell: etree._Element, bold: bool, italic: bool) -> Cell:

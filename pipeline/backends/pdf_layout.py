@@ -25,7 +25,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field, replace
 from operator import attrgetter
 
-from pipeline.model import Block, BlockKind, Cell, Provenance, Span, Style
+from pipeline.model import Block, BlockKind, Cell, Provenance, Span, Style, table_text
 
 # -- the object model ------------------------------------------------------------------------
 
@@ -623,7 +623,7 @@ class _BlockBuilder:
             for row in table.rows
             if any(cell for cell in row)
         )
-        text = "\n".join("\t".join(c.text for c in r) for r in rows)
+        text = table_text(rows)
         x0 = table.columns[0]
         self.blocks.append(
             (
@@ -733,7 +733,7 @@ class _BlockBuilder:
             for box in row:
                 cells.append(Cell(*_cell_text(box, words)) if box else Cell(""))
             rows.append(tuple(cells))
-        text = "\n".join("\t".join(c.text for c in r) for r in rows)
+        text = table_text(rows)
         block = Block(
             BlockKind.TABLE,
             text,
@@ -970,8 +970,7 @@ def _merge_tables(first: Block, second: Block) -> Block:
     if more and not more[0][0].text.strip() and rows:
         rows[-1] = tuple(_join_cells(a, b) for a, b in zip(rows[-1], more.pop(0), strict=True))
     rows.extend(more)
-    text = "\n".join("\t".join(c.text for c in r) for r in rows)
-    return replace(first, text=text, rows=tuple(rows))
+    return replace(first, text=table_text(rows), rows=tuple(rows))
 
 
 def _join_cells(a: Cell, b: Cell) -> Cell:

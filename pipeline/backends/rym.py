@@ -19,7 +19,17 @@ from pathlib import Path
 
 from pipeline import limits
 from pipeline.errors import DocumentError
-from pipeline.model import Block, BlockKind, Cell, Document, Provenance, Span, Style
+from pipeline.model import (
+    Block,
+    BlockKind,
+    Cell,
+    Document,
+    Provenance,
+    Span,
+    Style,
+    pad_rows,
+    table_text,
+)
 
 FORMAT = "rym-md"
 
@@ -249,8 +259,7 @@ def _append_paragraph(blocks: list[Block], lines: list[tuple[int, str]]) -> None
 
 def _table_block(lines: list[tuple[int, str]]) -> Block:
     """Tab-separated lines to a table; short rows are padded so every row has all columns."""
-    rows = [tuple(Cell(*parse_inline(cell)) for cell in line.split("\t")) for _, line in lines]
-    width = max(len(r) for r in rows)
-    rows = [r + (Cell(""),) * (width - len(r)) for r in rows]
-    text = "\n".join("\t".join(c.text for c in r) for r in rows)
-    return Block(BlockKind.TABLE, text, rows=tuple(rows), prov=Provenance(line=lines[0][0]))
+    rows = pad_rows(
+        tuple(Cell(*parse_inline(cell)) for cell in line.split("\t")) for _, line in lines
+    )
+    return Block(BlockKind.TABLE, table_text(rows), rows=rows, prov=Provenance(line=lines[0][0]))
