@@ -103,6 +103,35 @@ class Cell:
         return _covers(self.text, self.spans, Style.ITALIC)
 
 
+def strip_styled(text: str, spans: Iterable[Span]) -> tuple[str, tuple[Span, ...]]:
+    """``text`` without surrounding whitespace, ``spans`` shifted and clipped to match (empty
+    ones dropped, the rest in order)."""
+    stripped = text.strip()
+    lead = len(text) - len(text.lstrip())
+    kept = []
+    for s in spans:
+        start, end = max(s.start - lead, 0), min(s.end - lead, len(stripped))
+        if end > start:
+            kept.append(Span(start, end, s.style))
+    return stripped, tuple(sorted(kept, key=lambda s: (s.start, s.end, s.style)))
+
+
+def join_styled(
+    parts: Iterable[tuple[str, Iterable[Span]]], separator: str = "\n"
+) -> tuple[str, tuple[Span, ...]]:
+    """Texts with their spans joined by ``separator`` (a cell's paragraphs), spans shifted."""
+    texts: list[str] = []
+    spans: list[Span] = []
+    offset = 0
+    for text, part_spans in parts:
+        if texts:
+            offset += len(separator)
+        spans.extend(Span(s.start + offset, s.end + offset, s.style) for s in part_spans)
+        texts.append(text)
+        offset += len(text)
+    return separator.join(texts), tuple(spans)
+
+
 def pad_rows(rows: Iterable[Sequence[Cell]]) -> tuple[tuple[Cell, ...], ...]:
     """A table's rows, the short ones padded with empty cells to the widest row."""
     rows = [tuple(row) for row in rows]

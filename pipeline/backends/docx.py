@@ -36,7 +36,9 @@ from pipeline.model import (
     Span,
     Style,
     append_span,
+    join_styled,
     pad_rows,
+    strip_styled,
     table_text,
 )
 
@@ -478,31 +480,7 @@ class _Collector:
 
     def finish(self) -> _Styled:
         """The collected text without surrounding whitespace, spans shifted to match."""
-        raw = "".join(self._parts)
-        text = raw.strip()
-        lead = len(raw) - len(raw.lstrip())
-        spans = []
-        for span in self._spans:
-            start, end = max(span.start - lead, 0), min(span.end - lead, len(text))
-            if end > start:
-                spans.append(Span(start, end, span.style))
-        return _Styled(text, tuple(sorted(spans, key=lambda s: (s.start, s.end, s.style))))
-
-
-def _join(pieces: Iterable[_Styled], separator: str = "\n") -> _Styled:
-    """Join non-empty pieces (a cell's paragraphs) into one text, shifting their spans."""
-    texts: list[str] = []
-    spans: list[Span] = []
-    offset = 0
-    for piece in pieces:
-        if not piece.text:
-            continue
-        if texts:
-            offset += len(separator)
-        texts.append(piece.text)
-        spans.extend(Span(s.start + offset, s.end + offset, s.style) for s in piece.spans)
-        offset += len(piece.text)
-    return _Styled(separator.join(texts), tuple(spans))
+        return _Styled(*strip_styled("".join(self._parts), self._spans))
 
 
 # -- pages -----------------------------------------------------------------------------------
@@ -755,7 +733,7 @@ class _BodyReader:
             chain = self._styles.paragraph_chain(element)
             self._number(element, chain)  # keeps list counters in step with Word
             pieces.append(self._runs(element, chain))
-        return _join(pieces)
+        return _Styled(*join_styled((p.text, p.spans) for p in pieces if p.text))
 
 
 # Word allows 63 columns; python-docx repeats a merged cell once per grid column it spans,

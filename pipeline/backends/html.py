@@ -41,7 +41,9 @@ from pipeline.model import (
     Span,
     Style,
     append_span,
+    join_styled,
     pad_rows,
+    strip_styled,
     table_text,
 )
 
@@ -278,16 +280,8 @@ class _Collector:
             if keep[i]:
                 text_chars.append(ch)
         new_index.append(len(text_chars))
-        text = "".join(text_chars)
-        stripped = text.strip()
-        lead = len(text) - len(text.lstrip())
-        spans = []
-        for span in self._spans:
-            start = max(new_index[span.start] - lead, 0)
-            end = min(new_index[span.end] - lead, len(stripped))
-            if end > start:
-                spans.append(Span(start, end, span.style))
-        return stripped, tuple(sorted(spans, key=lambda s: (s.start, s.end, s.style)))
+        moved = [Span(new_index[s.start], new_index[s.end], s.style) for s in self._spans]
+        return strip_styled("".join(text_chars), moved)
 
 
 def _clip(span: Span, length: int) -> Span | None:
@@ -440,16 +434,7 @@ class _Walker:
         walker._contexts = [_Context(BlockKind.PARAGRAPH, cell.sourceline)]
         walker._children(cell, *_emphasis(cell, bold, italic), pre=False)
         walker._flush()
-        texts: list[str] = []
-        spans: list[Span] = []
-        offset = 0
-        for block in walker.blocks:
-            if texts:
-                offset += 1
-            texts.append(block.text)
-            spans.extend(Span(s.start + offset, s.end + offset, s.style) for s in block.spans)
-            offset += len(block.text)
-        return Cell("\n".join(texts), tuple(spans))
+        return Cell(*join_styled((block.text, block.spans) for block in walker.blocks))
 
 
 def _int(value: str | None, default: int) -> int:

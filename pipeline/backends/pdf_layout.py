@@ -25,7 +25,16 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field, replace
 from operator import attrgetter
 
-from pipeline.model import Block, BlockKind, Cell, Provenance, Span, Style, table_text
+from pipeline.model import (
+    Block,
+    BlockKind,
+    Cell,
+    Provenance,
+    Span,
+    Style,
+    join_styled,
+    table_text,
+)
 
 # -- the object model ------------------------------------------------------------------------
 
@@ -809,7 +818,7 @@ def _cell_text(
         else:
             paragraphs.append([line])
     glue = box[2] - max(0.15 * width, 1.5 * size)
-    return _join_paragraphs(_compose_lines(group, glue_narrow=glue) for group in paragraphs)
+    return join_styled(_compose_lines(group, glue_narrow=glue) for group in paragraphs)
 
 
 # -- text and emphasis -----------------------------------------------------------------------
@@ -830,23 +839,7 @@ def _compose_cell(words: list[Word]) -> tuple[str, tuple[Span, ...]]:
             groups[-1].append(line)
         else:
             groups.append([line])
-    return _join_paragraphs(_compose_lines(group) for group in groups)
-
-
-def _join_paragraphs(
-    parts: Iterable[tuple[str, tuple[Span, ...]]],
-) -> tuple[str, tuple[Span, ...]]:
-    """Paragraphs of one cell joined by line breaks, their spans shifted to match."""
-    texts: list[str] = []
-    spans: list[Span] = []
-    pos = 0
-    for text, part_spans in parts:
-        if texts:
-            pos += 1
-        spans.extend(Span(s.start + pos, s.end + pos, s.style) for s in part_spans)
-        texts.append(text)
-        pos += len(text)
-    return "\n".join(texts), tuple(spans)
+    return join_styled(_compose_lines(group) for group in groups)
 
 
 def _compose_words(words: list[Word]) -> tuple[str, tuple[Span, ...]]:
@@ -978,9 +971,7 @@ def _join_cells(a: Cell, b: Cell) -> Cell:
         return a
     if not a.text:
         return b
-    shift = len(a.text) + 1
-    spans = a.spans + tuple(Span(s.start + shift, s.end + shift, s.style) for s in b.spans)
-    return Cell(f"{a.text}\n{b.text}", spans)
+    return Cell(*join_styled([(a.text, a.spans), (b.text, b.spans)]))
 
 
 def _join(first: Block, second: Block) -> Block:

@@ -28,6 +28,7 @@ from pipeline.model import (
     Span,
     Style,
     pad_rows,
+    strip_styled,
     table_text,
 )
 
@@ -94,7 +95,7 @@ def parse_inline(source: str) -> tuple[str, tuple[Span, ...]]:
     for style, start in open_at.items():
         if len(plain) > start:
             spans.append(Span(start, len(plain), style))
-    return _strip(plain, spans)
+    return strip_styled(plain, spans)
 
 
 def _heading_text(text: str) -> str:
@@ -114,18 +115,6 @@ def _touches_text(source: str, m: re.Match[str], open_at: dict[Style, int]) -> b
     if style in open_at:
         return not before.isspace()
     return not after.isspace()
-
-
-def _strip(text: str, spans: list[Span]) -> tuple[str, tuple[Span, ...]]:
-    """Strip surrounding whitespace and shift the spans with it."""
-    lead = len(text) - len(text.lstrip())
-    stripped = text.strip()
-    kept = []
-    for s in spans:
-        start, end = max(s.start - lead, 0), min(s.end - lead, len(stripped))
-        if end > start:
-            kept.append(Span(start, end, s.style))
-    return stripped, tuple(sorted(kept, key=lambda s: (s.start, s.end, s.style)))
 
 
 def decode(data: bytes, path: Path) -> tuple[str, str]:
