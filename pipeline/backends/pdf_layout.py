@@ -5,7 +5,7 @@ The words come from the PDF's text layer (:mod:`pipeline.backends.pdf_text`) or 
 paragraphs and tables from the same rules. Coordinates are PDF points with the origin at the
 top left of the page, like pdfplumber's.
 
-The steps, in the order :func:`layout_document` runs them:
+The steps, in the order the PDF backend (:func:`pipeline.backends.pdf.read`) runs them:
 
 1. words into lines (same baseline), two-column bands split into reading order;
 2. running page headers and footers removed where they repeat (digits masked);
@@ -488,13 +488,12 @@ def page_blocks(
     page: PageWords, lines: list[Line], stats: LayoutStats
 ) -> list[tuple[Block, float]]:
     """Blocks of one page in reading order, each with the x0 of its first line."""
-    items: list[tuple[float, Line | RuledTable]] = [(ln.top, ln) for ln in lines]
     merged: list[Line | RuledTable] = []
     tables = sorted(page.tables, key=lambda t: t.bbox[1])
-    for _, item in items:
-        while tables and isinstance(item, Line) and tables[0].bbox[1] <= item.top:
+    for line in lines:
+        while tables and tables[0].bbox[1] <= line.top:
             merged.append(tables.pop(0))
-        merged.append(item)
+        merged.append(line)
     merged.extend(tables)
 
     builder = _BlockBuilder(page, stats)
@@ -830,7 +829,7 @@ def _compose_cell(words: list[Word]) -> tuple[str, tuple[Span, ...]]:
     line wraps on ("... Jens Nilsson, Ylva" / "Selander"); a lower-case start always wraps."""
     lines = group_lines(words)
     if len(lines) < 2:
-        return _compose_words(words)
+        return _compose_lines(lines)
     right = max(line.x1 for line in lines)
     groups: list[list[Line]] = [[lines[0]]]
     for prev, line in zip(lines, lines[1:], strict=False):
@@ -840,12 +839,6 @@ def _compose_cell(words: list[Word]) -> tuple[str, tuple[Span, ...]]:
         else:
             groups.append([line])
     return join_styled(_compose_lines(group) for group in groups)
-
-
-def _compose_words(words: list[Word]) -> tuple[str, tuple[Span, ...]]:
-    if not words:
-        return "", ()
-    return _compose_lines(group_lines(words))
 
 
 def _compose_lines(
