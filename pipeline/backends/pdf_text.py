@@ -62,7 +62,6 @@ class TextLayer:
     text: str
     ocr_layer: bool = False  # drawn by an OCR program: its text is OCR, not the author's
     ligatures: int = 0  # ligature glyphs whose missing letters were restored
-    rotated: int = 0  # words dropped because they are not horizontal
     broken_map: str | None = None  # why the character map cannot be trusted (OCR the page)
 
 
@@ -116,7 +115,7 @@ def _read(
     words: list[Word] = []
     candidates: list[_Candidate] = []
     runs: list[tuple[int, str, bytes, float]] = []  # (first character, word, font, size)
-    ocr_chars = rotated = 0
+    ocr_chars = 0
     for m in _TOKEN.finditer(text):
         i, j = m.span()
         j -= 1
@@ -127,8 +126,7 @@ def _read(
             if obj:
                 objects[obj] = info
         if info.rotated:
-            rotated += 1
-            continue
+            continue  # not horizontal: an e-signature stamp in the margin
         x0, x1, y_top, y_bottom = lefts[i], rights[i], tops[i], bottoms[i]
         if j != i:
             if lefts[j] < x0:
@@ -172,7 +170,6 @@ def _read(
         text,
         ocr_layer=ocr_chars > 0.5 * sum(len(w.text) for w in words),
         ligatures=repaired,
-        rotated=rotated,
         broken_map=mismatched_glyphs(runs, lefts, rights),
     )
 
