@@ -471,12 +471,9 @@ class _Collector:
         start, end = self._length, self._length + len(text)
         for style, on in ((Style.BOLD, bold), (Style.ITALIC, italic)):
             if on:
-                self._add_span(Span(start, end, style))
+                append_span(self._spans, Span(start, end, style))
         self._parts.append(text)
         self._length = end
-
-    def _add_span(self, span: Span) -> None:
-        append_span(self._spans, span)
 
     def finish(self) -> _Styled:
         """The collected text without surrounding whitespace, spans shifted to match."""

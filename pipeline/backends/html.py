@@ -259,13 +259,10 @@ class _Collector:
         start, end = self._length, self._length + len(text)
         for style, on in ((Style.BOLD, bold), (Style.ITALIC, italic)):
             if on:
-                self._add_span(Span(start, end, style))
+                append_span(self._spans, Span(start, end, style))
         self._text.append(text)
         self._length = end
         self._last = text[-1]
-
-    def _add_span(self, span: Span) -> None:
-        append_span(self._spans, span)
 
     def finish(self) -> tuple[str, tuple[Span, ...]]:
         """The text with spaces around line breaks and at both ends removed, spans shifted."""
