@@ -23,6 +23,7 @@ from spacy.tokens import Doc, Span
 from spacy.util import filter_spans
 
 from pipeline.normalize.dates import find_dates, parse_date
+from pipeline.normalize.diacritics import common_words
 from pipeline.reference import (
     find_municipality,
     first_names,
@@ -233,16 +234,8 @@ def _has_letter_or_digit(text: str) -> bool:
     return any(ch.isalnum() for ch in text)
 
 
-@cache
-def _common_words() -> frozenset[str]:
-    from pipeline.normalize.diacritics import word_buckets
-
-    last = round((9 - COMMON_ZIPF) * 100)  # bucket i holds the words at 10 ** (-i / 100)
-    return frozenset(w for bucket in word_buckets("small")[: last + 1] for w in bucket)
-
-
 def _common_word(word: str) -> bool:
-    return word.lower() in _common_words()
+    return word.lower() in common_words(COMMON_ZIPF)
 
 
 def _without_genitive(text: str) -> list[str]:

@@ -88,16 +88,10 @@ def _sentence_final_abbreviation(doc: Doc, i: int) -> bool:
 @cache
 def _common_words() -> frozenset[str]:
     """Very frequent Swedish words that are not first names (wordfreq's small list)."""
-    from pipeline.normalize.diacritics import word_buckets
+    from pipeline.normalize.diacritics import common_words
     from pipeline.reference import first_names, fold
 
-    last = round((9 - COMMON_ZIPF) * 100)  # bucket i holds the words at 10 ** (-i / 100)
-    return frozenset(
-        word
-        for bucket in word_buckets("small")[: last + 1]
-        for word in bucket
-        if fold(word) not in first_names()
-    )
+    return frozenset(w for w in common_words(COMMON_ZIPF) if fold(w) not in first_names())
 
 
 def _is_common_word(word: str) -> bool:

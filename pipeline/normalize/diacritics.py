@@ -85,8 +85,21 @@ def word_buckets(wordlist: str = LIST) -> list[list[str]]:
     return buckets
 
 
+def buckets_down_to(zipf: float, wordlist: str = LIST) -> list[list[str]]:
+    """The buckets of :func:`word_buckets` whose words are at least ``zipf`` (Zipf scale:
+    bucket i holds the words at 10 ** (-i / 100), i.e. at Zipf 9 - i / 100)."""
+    return word_buckets(wordlist)[: round((9 - zipf) * 100) + 1]
+
+
+@cache
+def common_words(zipf: float, wordlist: str = "small") -> frozenset[str]:
+    """The words of wordfreq's Swedish list at least ``zipf`` frequent (default: its small
+    list, which reaches down to about Zipf 3)."""
+    return frozenset(word for bucket in buckets_down_to(zipf, wordlist) for word in bucket)
+
+
 def _common_buckets() -> list[list[str]]:
-    return word_buckets()[: round((9 - MIN_ZIPF) * 100) + 1]
+    return buckets_down_to(MIN_ZIPF)
 
 
 @cache
