@@ -16,9 +16,13 @@ import os
 import pickle
 import shutil
 import tempfile
+from collections.abc import Callable
 from pathlib import Path
+from typing import TypeVar
 
 from pipeline.model import Document
+
+T = TypeVar("T")
 
 
 class DocumentCache:
@@ -34,30 +38,12 @@ class DocumentCache:
 
     def get(self, sha256: str, suffix: str) -> tuple[str, Document] | None:
         """(format, document) of a file with this content and suffix, or None."""
-        path = self._path(sha256, suffix)
-        try:
-            with path.open("rb") as f:
-                entry = pickle.load(f)
-            return entry["format"], entry["document"]
-        except FileNotFoundError:
-            return None
-        except Exception:  # truncated or from an incompatible model class: parse again
-            path.unlink(missing_ok=True)
-            return None
+        # truncated or from an incompatible model class: parse again
+        return _read(self._path(sha256, suffix), lambda e: (e["format"], e["document"]), None)
 
     def put(self, sha256: str, suffix: str, fmt: str, document: Document) -> None:
         """Store an entry; a full or read-only disk costs a later parse, never a failed row."""
-        path = self._path(sha256, suffix)
-        tmp = None
-        try:
-            path.parent.mkdir(parents=True, exist_ok=True)
-            fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=".", suffix=".tmp")
-            with os.fdopen(fd, "wb") as f:
-                pickle.dump({"format": fmt, "document": document}, f, pickle.HIGHEST_PROTOCOL)
-            os.replace(tmp, path)
-        except (OSError, pickle.PicklingError):
-            if tmp:
-                Path(tmp).unlink(missing_ok=True)
+        _write(self._path(sha256, suffix), {"format": fmt, "document": document})
 
     def prune(self, keep_sha256: set[str]) -> int:
         """Remove other backend versions and entries of contents no longer in the archive.
@@ -65,18 +51,13 @@ class DocumentCache:
         Only for a cache that belongs to one output folder: a shared cache holds other
         archives' entries.
         """
-        removed = 0
-        if self.root.is_dir():
-            for other in self.root.iterdir():
-                if other.is_dir() and other != self.folder and other.name != NerCache.FOLDER:
-                    shutil.rmtree(other, ignore_errors=True)
-                    removed += 1
-        if self.folder.is_dir():
-            for entry in self.folder.glob("*/*.pickle"):
-                if entry.name.split("-", 1)[0] not in keep_sha256:
-                    entry.unlink(missing_ok=True)
-                    removed += 1
-        return removed
+        return _prune(
+            self.root,
+            self.folder,
+            keep_sha256,
+            lambda entry: entry.name.split("-", 1)[0],
+            keep_folder=NerCache.FOLDER,
+        )
 
 
 class NerCache:
@@ -98,42 +79,62 @@ class NerCache:
 
     def get(self, sha256: str) -> dict:
         """The memo of the document with this content (empty when there is none)."""
-        path = self._path(sha256)
-        try:
-            with path.open("rb") as f:
-                entries = pickle.load(f)
-            return entries if isinstance(entries, dict) else {}
-        except FileNotFoundError:
-            return {}
-        except Exception:  # truncated or unreadable: compute again
-            path.unlink(missing_ok=True)
-            return {}
+        return _read(self._path(sha256), lambda e: e if isinstance(e, dict) else {}, {})
 
     def put(self, sha256: str, entries: dict) -> None:
         """Store a memo; a full or read-only disk costs a later NER run, never a failed row."""
-        path = self._path(sha256)
-        tmp = None
-        try:
-            path.parent.mkdir(parents=True, exist_ok=True)
-            fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=".", suffix=".tmp")
-            with os.fdopen(fd, "wb") as f:
-                pickle.dump(entries, f, pickle.HIGHEST_PROTOCOL)
-            os.replace(tmp, path)
-        except (OSError, pickle.PicklingError):
-            if tmp:
-                Path(tmp).unlink(missing_ok=True)
+        _write(self._path(sha256), entries)
 
     def prune(self, keep_sha256: set[str]) -> int:
         """Remove other NER versions and memos of contents no longer in the archive."""
-        removed = 0
-        if self.root.is_dir():
-            for other in self.root.iterdir():
-                if other.is_dir() and other != self.folder:
-                    shutil.rmtree(other, ignore_errors=True)
-                    removed += 1
-        if self.folder.is_dir():
-            for entry in self.folder.glob("*/*.pickle"):
-                if entry.stem not in keep_sha256:
-                    entry.unlink(missing_ok=True)
-                    removed += 1
-        return removed
+        return _prune(self.root, self.folder, keep_sha256, lambda entry: entry.stem)
+
+
+def _read(path: Path, unpack: Callable[[object], T], miss: T) -> T:
+    """``unpack`` of the entry pickled at ``path``; ``miss`` when there is none, and when it
+    cannot be read or unpacked (then the entry is removed)."""
+    try:
+        with path.open("rb") as f:
+            return unpack(pickle.load(f))
+    except FileNotFoundError:
+        return miss
+    except Exception:
+        path.unlink(missing_ok=True)
+        return miss
+
+
+def _write(path: Path, entry: object) -> None:
+    """Pickle ``entry`` to ``path`` atomically; a full or read-only disk is ignored."""
+    tmp = None
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=".", suffix=".tmp")
+        with os.fdopen(fd, "wb") as f:
+            pickle.dump(entry, f, pickle.HIGHEST_PROTOCOL)
+        os.replace(tmp, path)
+    except (OSError, pickle.PicklingError):
+        if tmp:
+            Path(tmp).unlink(missing_ok=True)
+
+
+def _prune(
+    root: Path,
+    folder: Path,
+    keep_sha256: set[str],
+    sha_of: Callable[[Path], str],
+    keep_folder: str | None = None,
+) -> int:
+    """Remove the folders under ``root`` but ``folder`` (and ``keep_folder``), and the entries
+    in ``folder`` whose content hash is not in ``keep_sha256``; returns how many."""
+    removed = 0
+    if root.is_dir():
+        for other in root.iterdir():
+            if other.is_dir() and other != folder and other.name != keep_folder:
+                shutil.rmtree(other, ignore_errors=True)
+                removed += 1
+    if folder.is_dir():
+        for entry in folder.glob("*/*.pickle"):
+            if sha_of(entry) not in keep_sha256:
+                entry.unlink(missing_ok=True)
+                removed += 1
+    return removed
