@@ -98,7 +98,7 @@ def short_form_of(short: str, full: str) -> bool:
     # the given name(s): "LG" = "Lars Göran", "P-E" = "Per-Eric", or written out
     head = s_words[0]
     rest_full = f_words
-    if _is_initials(head) and head.replace("-", "").replace(".", "").isupper():
+    if _is_initials(head):
         letters = [c for c in head if c.isalpha()]
         if "-" in head:  # hyphen initials: parts of one hyphenated name
             parts = f_words[0].split("-")
@@ -121,9 +121,9 @@ def short_form_of(short: str, full: str) -> bool:
     remaining = list(rest_full)
     matched_last = False
     for word in s_words[1:]:
+        initial = _is_initials(word)
+        letters = [c for c in word if c.isalpha()] if initial else []
         for i, candidate in enumerate(remaining):
-            initial = _is_initials(word)
-            letters = [c for c in word if c.isalpha()] if initial else []
             if initial and len(letters) > 1 and "-" not in word:
                 # "A.L." or "AL": consecutive initials of the remaining words
                 if len(remaining) - i >= len(letters) and all(
@@ -155,7 +155,6 @@ class _Sighting:
     person_id: str
     names: Counter = field(default_factory=Counter)
     municipalities: set[str] = field(default_factory=set)
-    body: str = ""
 
     # Both are read only after every name of the sighting is counted (``_sightings``).
     @cached_property
@@ -242,7 +241,6 @@ class _FullNames:
 
 
 def _sightings(tables: dict[str, list[dict]]) -> dict[tuple[str, str], _Sighting]:
-    bodies = {m["meeting_id"]: fold(m.get("body") or "") for m in tables.get("meetings", [])}
     found: dict[tuple[str, str], _Sighting] = {}
     for table, columns in PERSON_COLUMNS.items():
         for row in tables.get(table, []):
@@ -253,15 +251,13 @@ def _sightings(tables: dict[str, list[dict]]) -> dict[tuple[str, str], _Sighting
                 key = (row["meeting_id"], pid)
                 sighting = found.get(key)
                 if sighting is None:
-                    sighting = found[key] = _Sighting(
-                        row["meeting_id"], pid, body=bodies.get(row["meeting_id"], "")
-                    )
+                    sighting = found[key] = _Sighting(row["meeting_id"], pid)
+                main = (table, id_column) == ("attendees", "person_id")
                 name = row.get(name_column)
                 if isinstance(name, str) and name:
-                    main = (table, id_column) == ("attendees", "person_id")
                     sighting.names[name] += 3 if main else 1
                 code = row.get("municipality_code")
-                if (table, id_column) == ("attendees", "person_id") and isinstance(code, str):
+                if main and isinstance(code, str):
                     sighting.municipalities.add(code)
     return {k: s for k, s in found.items() if s.names}
 
