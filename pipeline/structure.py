@@ -443,8 +443,9 @@ _PRESENCE_VALUES = [
 _SERVES_FOR = re.compile(r"\b(tjänstgör(?:ande)?\s+för|ersätter)\s+", re.I)
 
 
-def _KNOWN_ROLES() -> set[str]:  # noqa: N802 - a cached constant
-    return set(reference.roles().values())
+@functools.cache
+def _KNOWN_ROLES() -> frozenset[str]:  # noqa: N802 - a cached constant
+    return frozenset(reference.roles().values())
 
 
 def role_name(text: str) -> str:
@@ -603,7 +604,7 @@ class _HeaderReader:
             if m := _SERVES_FOR.search(note):  # "tjänstgör för Nordin Stig"
                 roles = ["tjänstgörande ersättare" if r == "ersättare" else r for r in roles]
                 name += f" ersätter {cell['note'][m.end() :].strip()}"
-            roles += [role_name(r) for r in re.split(r",", note) if role_name(r) in _KNOWN_ROLES()]
+            roles += [role for r in note.split(",") if (role := role_name(r)) in _KNOWN_ROLES()]
             self.found.attendee_lines.append(
                 AttendeeLine(
                     name,
