@@ -783,11 +783,12 @@ class _ItemReader:
             self.found.items.append(self.item)
         self.mode, self.section = "text", ""
 
-    def heading(self, block: Block) -> None:
+    def heading(self, block: Block, numbered: tuple[str, str] | None) -> None:
+        """A heading, or a block that ``item_number`` found opens an item (``numbered``)."""
         if sum(ch.isalpha() for ch in block.text) < 4 and not agenda_number(block):
             return  # OCR noise from initials in a signature box ("VA")
         self.action = None
-        if numbered := self.item_number(block):
+        if numbered:
             number, title = numbered
             self.item = RawItem(self._unique(number), title, Where.of(block))
             self.found.items.append(self.item)
@@ -956,8 +957,8 @@ def _read_items(blocks: list[Block], found: MeetingStructure, signs: bool = Fals
     for block in blocks:
         if (rows := item_table_rows(block)) is not None:
             reader.item_table(block, rows)
-        elif block.kind == BlockKind.HEADING or reader.item_number(block) is not None:
-            reader.heading(block)
+        elif (numbered := reader.item_number(block)) is not None or block.kind == BlockKind.HEADING:
+            reader.heading(block, numbered)
         elif block.kind == BlockKind.TABLE:
             reader.table(block)
         else:
