@@ -346,9 +346,7 @@ _ORGANISATION_NAME = re.compile(
 def _body(found: MeetingStructure) -> str | None:
     """The body is who decides: the most frequent subject of 'X beslutar' in the decisions."""
     subjects = Counter(
-        m.group(1)[0].upper() + m.group(1)[1:].removesuffix("s")
-        if m.group(1).endswith("gruppens")
-        else m.group(1)
+        m.group(1).removesuffix("s") if m.group(1).endswith("gruppens") else m.group(1)
         for d in found.decisions
         for m in _BODY_SUBJECT.finditer(d.text)
     )
