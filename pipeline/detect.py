@@ -273,8 +273,11 @@ def _pdf_needs_password(path: Path) -> bool:
 # -- encrypted files -------------------------------------------------------------------------
 
 
-def reject_encrypted(path: Path) -> Document:
-    """The 'backend' of the ``*-encrypted`` formats: a clear error an archivist can act on."""
-    fmt = detect_format(path)
+def reject_encrypted(path: Path, fmt: str | None = None) -> Document:
+    """The 'backend' of the ``*-encrypted`` formats: a clear error an archivist can act on.
+
+    ``fmt`` is the format already detected (the registry passes it); without it the file is
+    detected again."""
+    fmt = fmt or detect_format(path)
     what = ENCRYPTED.get(fmt, "a password-protected file")
     raise DocumentError(f"encrypted document: {what}; remove the password and run again")

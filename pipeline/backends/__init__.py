@@ -9,6 +9,7 @@ changes.
 from __future__ import annotations
 
 from collections.abc import Callable
+from functools import partial
 from pathlib import Path
 
 from pipeline.detect import ENCRYPTED, reject_encrypted
@@ -23,7 +24,8 @@ BACKENDS: dict[str, Callable[[Path], Document]] = {
     html.FORMAT: html.read,
     pdf.FORMAT: pdf.read,
     **legacy_word.READERS,  # doc, rtf, odt through LibreOffice
-    **dict.fromkeys(ENCRYPTED, reject_encrypted),  # a clear failed row, not a backend error
+    # a clear failed row, not a backend error; the format is known, so no second detection
+    **{fmt: partial(reject_encrypted, fmt=fmt) for fmt in ENCRYPTED},
 }
 
 
