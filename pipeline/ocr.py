@@ -141,7 +141,7 @@ def letter_distance(text: str) -> tuple[float, int]:
 
 
 @functools.cache
-def _known_words() -> frozenset[str]:
+def known_words() -> frozenset[str]:
     """wordfreq's 100,000 most frequent Swedish words (its data file read directly: importing
     wordfreq costs more than reading the list)."""
     from pipeline.normalize.diacritics import word_buckets
@@ -152,7 +152,7 @@ def _known_words() -> frozenset[str]:
 def known_share(text: str) -> tuple[float, float, int]:
     """(share of the lower-case words of ``text`` in wordfreq's Swedish list, share of the
     2-4 letter ones, their number)."""
-    known = _known_words()
+    known = known_words()
     tokens = [t.casefold() for t in _TOKEN.findall(text) if len(t) >= 2 and t[0].islower()]
     if not tokens:
         return 0.0, 0.0, 0

@@ -60,7 +60,7 @@ def repair_ocr_words(document: Document) -> Document:
     if not frequent:
         return document
     lexicon = ocr.swedish_words()
-    known = ocr._known_words()  # noqa: SLF001 - the OCR check's own large word list
+    known = ocr.known_words()  # the OCR check's own large word list
     fixes: dict[str, str | None] = {}
 
     def respell(m: re.Match[str]) -> str:
