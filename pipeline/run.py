@@ -227,8 +227,9 @@ def _run_locked(
     manifest = Manifest(out_dir / MANIFEST_NAME)
     try:
         files = scan(paths, out_dir)
+        entries = manifest.entries()
         tasks, reused = _plan(
-            files, manifest.entries(), versions[0], options, cache_dir, versions[1], versions[3]
+            files, entries, versions[0], options, cache_dir, versions[1], versions[3]
         )
         report.files, report.skipped_unchanged = len(files), len(reused)
         report.durations["scan"] = time.perf_counter() - clock
@@ -243,20 +244,21 @@ def _run_locked(
 
         started = time.perf_counter()
         keys = [f.key for f in files]
-        vanished = set(manifest.entries()) - set(keys)
+        vanished = set(entries) - set(keys)  # the run recorded only files it found
         manifest.remove(vanished)
         manifest.commit()
+        entries = manifest.entries()
         report.removed = len(vanished)
         stored = manifest.results(k for k in keys if k not in fresh)
         results = [fresh.get(k) or stored[k] for k in keys]
         report.published = _publish_if_changed(
-            results, keys, manifest, out_dir, versions[2], options
+            results, keys, entries, manifest, out_dir, versions[2], options
         )
         manifest.commit()
         report.durations["publish"] = time.perf_counter() - started
 
         if options.use_cache and options.cache_dir is None and (fresh or vanished):
-            shas = {e.sha256 for e in manifest.entries().values() if e.sha256}
+            shas = {e.sha256 for e in entries.values() if e.sha256}
             DocumentCache(cache_dir, versions[1]).prune(shas)
             NerCache(cache_dir, versions[3]).prune(shas)
     finally:
@@ -351,13 +353,13 @@ def _outcomes(
 def _publish_if_changed(
     results: list[DocumentResult],
     keys: list[str],
+    entries: dict,
     manifest: Manifest,
     out_dir: Path,
     code: str,
     options: RunOptions,
 ) -> bool:
     """Rebuild and publish the tables unless exactly these tables are already in place."""
-    entries = manifest.entries()
     roster = [entry for path in options.roster for entry in read_roster(Path(path))]
     settings = f"{code}\0{','.join(options.csv_dialects)}\0{','.join(options.redact)}"
     settings += f"\0{roster!r}"
