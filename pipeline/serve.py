@@ -18,7 +18,7 @@ from pathlib import Path
 import pyarrow as pa
 
 from pipeline.datapackage import FOREIGN_KEYS, PERSONAL_DATA_NOTE, redaction_note
-from pipeline.export import LIST_SEPARATOR, atomic_write, read_tables, redacted_tables
+from pipeline.export import LIST_SEPARATOR, atomic_write, redacted_tables
 from pipeline.schema import TABLES, Column
 
 DB_NAME = "protokoll.db"
@@ -99,7 +99,7 @@ def build_database(
     db_path = Path(db_path) if db_path else out_dir / (REDACTED_DB_NAME if redact else DB_NAME)
     if db_path.resolve() in _run_files(out_dir):
         raise ValueError(f"refusing to build the database over {db_path}: a file of the run")
-    tables = redacted_tables(out_dir, redact) if redact else read_tables(out_dir)
+    tables = redacted_tables(out_dir, redact)
     db_path.parent.mkdir(parents=True, exist_ok=True)
     atomic_write(db_path, lambda tmp: _write_database(tables, Path(tmp)))
     return db_path
