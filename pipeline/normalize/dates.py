@@ -276,7 +276,8 @@ def _followed_by(pattern: re.Pattern[str], match: re.Match[str]) -> bool:
 # One handler per regex: match -> mention, or None when the match is not a (valid) date.
 
 
-def _iso_date(match: re.Match[str], reference: datetime.date | None) -> Reading | None:
+def _numbered_date(match: re.Match[str], reference: datetime.date | None) -> Reading | None:
+    """A day and month in digits, with the year as written ("2016-04-27", "15.4.")."""
     build = _day_span(int(match["month"]), int(match["day"]))
     return _mention(match, DAY, build, _year(match), reference)
 
@@ -284,7 +285,7 @@ def _iso_date(match: re.Match[str], reference: datetime.date | None) -> Reading 
 def _compact_date(match: re.Match[str], reference: datetime.date | None) -> Reading | None:
     if _followed_by(AMOUNT_AFTER, match) or _followed_by(PERSONNUMMER_AFTER, match):
         return None
-    return _iso_date(match, reference)
+    return _numbered_date(match, reference)
 
 
 def _numeric_day_month(
@@ -375,7 +376,7 @@ def _week(match: re.Match[str], reference: datetime.date | None) -> Reading | No
 Handler = Callable[[re.Match[str], datetime.date | None], Reading | None]
 
 FINDERS: tuple[tuple[re.Pattern[str], Handler], ...] = (
-    (ISO_DATE, _iso_date),
+    (ISO_DATE, _numbered_date),
     (COMPACT_DATE, _compact_date),
     (SLASH_DATE, _slash_date),
     (DOTTED_DATE, _dotted_date),
@@ -435,11 +436,6 @@ def _alone(text: str, start: int, end: int, stray_words: int) -> bool:
     return sum(word.lower() not in FILLER_WORDS for word in words) <= stray_words
 
 
-def _cell_dotted_date(match: re.Match[str], reference: datetime.date | None) -> Reading | None:
-    build = _day_span(int(match["month"]), int(match["day"]))
-    return _mention(match, DAY, build, _year(match), reference)
-
-
 def _cell_yymmdd(match: re.Match[str], reference: datetime.date | None) -> Reading | None:
     build = _day_span(int(match["month"]), int(match["day"]))
     return _mention(match, DAY, build, _two_digit_year(match["yy"], reference), reference)
@@ -451,7 +447,7 @@ def _cell_month(match: re.Match[str], reference: datetime.date | None) -> Readin
 
 # Forms parse_date accepts beyond find_dates, with the stray words each may leave.
 CELL_FINDERS: tuple[tuple[re.Pattern[str], Handler, int], ...] = (
-    (DOTTED_DATE, _cell_dotted_date, MAX_STRAY_WORDS),  # "15.4." opening a cell
+    (DOTTED_DATE, _numbered_date, MAX_STRAY_WORDS),  # "15.4." opening a cell
     (YYMMDD, _cell_yymmdd, MAX_STRAY_WORDS),
     (BARE_MONTH, _cell_month, 0),
 )
