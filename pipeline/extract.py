@@ -95,7 +95,7 @@ def extract_tables(
                 "title": i.title,
                 "dnr": i.dnr,
                 "text": i.text or None,
-                **_where(i.where),
+                **i.where.columns(),
             }
             for i in found.items
         ],
@@ -108,7 +108,7 @@ def extract_tables(
                     "item_number": d.item_number,
                     "text": d.text,
                     "decision_type": decision_type(d.text),
-                    **_where(d.where),
+                    **d.where.columns(),
                 }
                 for d in found.decisions
             ),
@@ -119,7 +119,7 @@ def extract_tables(
                 "meeting_id": meeting_id,
                 "item_number": a.item_number,
                 "filename": a.filename,
-                **_where(a.where),
+                **a.where.columns(),
             }
             for a in found.attachments
         ],
@@ -133,10 +133,6 @@ def extract_tables(
 def person_id(name: str) -> str:
     """Stable id of a canonical name; the same spelling gives the same id in every meeting."""
     return stable_id("p", fold(name))
-
-
-def _where(where: Where) -> dict:
-    return {"page": where.page, "position": where.position}
 
 
 def _numbered(id_column: str, prefix: str, meeting_id: str, rows: Iterable[dict]) -> Rows:
@@ -195,7 +191,7 @@ def _meeting_row(
     if found.next_meeting_raw and date:
         mentions = find_dates(found.next_meeting_raw, date)
         next_date = mentions[0].first if mentions else None
-    where = _where(found.title_where) if found.title_where else {"page": None, "position": None}
+    where = found.title_where.columns() if found.title_where else {"page": None, "position": None}
     return {
         "meeting_id": meeting_id,
         "document_id": document_id,
@@ -608,7 +604,7 @@ def _attendee_row(
         "replaces": None,
         "replaces_person_id": None,
         "items_raw": None,
-        **_where(line.where if line else where),
+        **(line.where if line else where).columns(),
     }
 
 
@@ -755,5 +751,5 @@ def _action_row(action: RawAction, people: PersonIndex, date: dt.date | None) ->
         "responsible": responsible,
         "responsible_person_id": person_id(person.name) if person else None,
         "responsible_raw": action.responsible_raw,
-        **_where(action.where),
+        **action.where.columns(),
     }

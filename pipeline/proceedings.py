@@ -55,10 +55,6 @@ def _sentences(text: str) -> list[str]:
     return [s.strip() for s in _SENTENCE.split(text) if s.strip()]
 
 
-def _where(where: Where) -> dict:
-    return {"page": where.page, "position": where.position}
-
-
 def read_votes(items: list[RawItem], meeting_id: str, resolve: Resolver) -> tuple[list, list]:
     """(votes, roll-call records): counts from the text, per-person votes from tables."""
     votes: list[dict] = []
@@ -80,7 +76,7 @@ def read_votes(items: list[RawItem], meeting_id: str, resolve: Resolver) -> tupl
                     "no": no,
                     "abstain": _count(line, "abstain"),
                     "text": line,
-                    **_where(where),
+                    **where.columns(),
                 }
             )
         for _, table in item.tables:
@@ -101,7 +97,7 @@ def read_votes(items: list[RawItem], meeting_id: str, resolve: Resolver) -> tupl
                     "no": counts["nej"],
                     "abstain": counts["avstår"],
                     "text": None,
-                    **_where(where),
+                    **where.columns(),
                 }
             )
             for name_raw, vote in roll:
@@ -163,7 +159,7 @@ def read_statements(
                         "name": name,
                         "name_raw": ent.text,
                         "text": sentence,
-                        **_where(where),
+                        **where.columns(),
                     }
                     if is_reservation:
                         party = re.match(r"\s*\(([A-Za-zÅÄÖåäö]{1,3})\)", sentence[ent.end_char :])

@@ -172,6 +172,10 @@ class Where:
         position = block.prov.position + (f", row {row}" if row is not None else "")
         return cls(block.prov.page, position, block.prov.block or 0)
 
+    def columns(self) -> dict[str, int | str]:
+        """The provenance columns of a table row: page and position."""
+        return {"page": self.page, "position": self.position}
+
 
 @dataclass
 class AttendeeLine:
