@@ -37,6 +37,7 @@ from pipeline.structure import (
     RoleLine,
     Where,
     find_structure,
+    known_roles,
     role_name,
 )
 
@@ -649,10 +650,11 @@ def _titles(
         piece = re.sub(r"^\(?[A-Za-zÅÄÖåäö]{1,3}\)$", "", piece)  # a party mark
         if piece and len(piece.split()) <= 4 and not re.search(r"[\d§]", piece):
             capitalized = all(word[:1].isupper() for word in piece.split())
-            if capitalized and role_name(piece) not in reference.roles().values():
+            role = role_name(piece)
+            if capitalized and role not in known_roles():
                 organisations.append(piece)  # "Umeåregionen": whom they represent
                 continue
-            titles.add(role_name(piece))
+            titles.add(role)
     return titles
 
 

@@ -448,7 +448,8 @@ _SERVES_FOR = re.compile(r"\b(tjänstgör(?:ande)?\s+för|ersätter)\s+", re.I)
 
 
 @functools.cache
-def _KNOWN_ROLES() -> frozenset[str]:  # noqa: N802 - a cached constant
+def known_roles() -> frozenset[str]:
+    """Every canonical role of the vocabulary (pipeline/data/roles.csv)."""
     return frozenset(reference.roles().values())
 
 
@@ -608,7 +609,7 @@ class _HeaderReader:
             if m := _SERVES_FOR.search(note):  # "tjänstgör för Nordin Stig"
                 roles = ["tjänstgörande ersättare" if r == "ersättare" else r for r in roles]
                 name += f" ersätter {cell['note'][m.end() :].strip()}"
-            roles += [role for r in note.split(",") if (role := role_name(r)) in _KNOWN_ROLES()]
+            roles += [role for r in note.split(",") if (role := role_name(r)) in known_roles()]
             self.found.attendee_lines.append(
                 AttendeeLine(
                     name,
