@@ -85,13 +85,17 @@ def _municipality_forms() -> list[tuple[str, str]]:
         forms = {m.official_name, m.name, f"{genitive} stad", m.official_name.lower()}
         forms |= {f"{m.name} kommun".lower(), f"{genitive.lower()} kommun"}
         for form in list(forms):
-            forms.add(_strip_diacritics(form))
+            forms.add(strip_diacritics(form))
         out += [(m.code, form) for form in sorted(forms)]
     return out
 
 
-def _strip_diacritics(text: str) -> str:
-    return text.translate(str.maketrans("åäöÅÄÖéÉüÜ", "aaoAAOeEuU"))
+_STRIP = str.maketrans("åäöÅÄÖéÉüÜ", "aaoAAOeEuU")
+
+
+def strip_diacritics(text: str) -> str:
+    """'Umeå' -> 'Umea', 'Hans-Åke Donnersvärd' -> 'Hans-Ake Donnersvard': as archives write."""
+    return text.translate(_STRIP)
 
 
 def assemble(ner_source: Path | None = None) -> Language:

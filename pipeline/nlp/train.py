@@ -30,6 +30,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from pipeline import reference
+from pipeline.nlp import strip_diacritics
 
 TRAIN_CONFIG_PATH = Path(__file__).resolve().parent / "train.cfg"
 HAND_ANNOTATED_PATH = reference.DATA_DIR / "ner_train.jsonl"
@@ -86,7 +87,6 @@ def read_annotated(path: Path) -> list[Example]:
 
 # --- template generation --------------------------------------------------------------------
 
-_FOLD = str.maketrans("åäöÅÄÖéÉüÜ", "aaoAAOeEuU")
 _SLOT = re.compile(r"\{(\w+)\}")
 
 PARTIES = ["S", "M", "C", "V", "L", "KD", "MP", "SD", "VÄ", "NP"]
@@ -629,9 +629,9 @@ class Generator:
         name = f"{first} {last}"
         r = rng.random()
         if r < 0.08:
-            name = name.translate(_FOLD)  # "Hans-Ake Donnersvard"
+            name = strip_diacritics(name)  # "Hans-Ake Donnersvard"
         elif r < 0.11 and " " in last:
-            name = f"{first} {last.replace(' ', '')}".translate(_FOLD)  # "SundstromHetta"
+            name = strip_diacritics(f"{first} {last.replace(' ', '')}")  # "SundstromHetta"
         elif r < 0.14:
             name = f"{last} {first}"  # a list with surnames first
         return name
@@ -669,7 +669,7 @@ class Generator:
             else [m.name, m.name, m.official_name]
         )
         form = self.rng.choice(forms)
-        return form.translate(_FOLD) if self.rng.random() < 0.08 else form
+        return strip_diacritics(form) if self.rng.random() < 0.08 else form
 
     def place(self) -> str:
         return self.rng.choice(PLACES + self.towns)
@@ -825,7 +825,7 @@ class Generator:
             cursor = match.end()
         text += _after(text, template[cursor:])
         if self.rng.random() < 0.05:  # an archive that stripped å/ä/ö from everything
-            text = text.translate(_FOLD)
+            text = strip_diacritics(text)
         return Example(text, ents)
 
     def examples(self, n: int) -> list[Example]:
