@@ -47,7 +47,6 @@ _BODY_SUBJECT = re.compile(
     r"\b([A-ZÅÄÖ][a-zåäö-]+(?:gruppen|gruppens|styrelsen|nämnden|fullmäktige|utskottet|rådet|"
     r"mötet|stämman|beredningen))\s+(?:beslutar|beslutade|beslöt|beslutat|föreslår|ställer)"
 )
-_PAIRING_SEPARATORS = {"-", "–", "—", ":"}
 _PAIRING_SEPARATOR = re.compile("[-–—:]")
 
 
@@ -695,7 +694,7 @@ def _pair_municipalities(
         if (
             first.label_ == "LOC"
             and first.start == 0
-            and doc[first.end].text in (_PAIRING_SEPARATORS)
+            and _PAIRING_SEPARATOR.fullmatch(doc[first.end].text)
         ):
             paired.setdefault(id(person), set()).add(first.ent_id_)
     for row in attendees:
