@@ -83,10 +83,9 @@ def run_ner(ner: Callable, docs: list[Doc], batch_size: int = 64) -> list[Doc]:
         done = list(ner.pipe(todo, batch_size=batch_size))
     else:
         done = [ner(doc) for doc in todo]
-    if memo is not None:
-        for doc in done:
-            memo.record(doc)
     if memo is None:
         return done
+    for doc in done:
+        memo.record(doc)
     by_id = {id(doc): doc for doc in done}
     return [by_id.get(id(doc), doc) for doc in docs]
