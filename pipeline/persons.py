@@ -319,18 +319,22 @@ def resolve_persons(tables: dict[str, list[dict]]) -> None:
         towns_by_root[root] |= s.municipalities
     keys = {root: fold(_best(names)) for root, names in names_by_root.items()}
     shared = Counter(keys.values())
-    new_id: dict[tuple[str, str], str] = {}
-    for i, s in enumerate(sightings):
-        root = clusters.find(i)
-        key = keys[root]
+    first_root: dict[str, int] = {}
+    for root in sorted(keys):
+        first_root.setdefault(keys[root], root)
+    id_of_root: dict[int, str] = {}
+    for root, key in keys.items():
         towns = sorted(towns_by_root[root])
         if shared[key] > 1 and len(towns) == 1:
-            pid = stable_id("p", key, towns[0])
-        elif shared[key] > 1 and min(r for r, k in keys.items() if k == key) != root:
-            pid = stable_id("p", key, sightings[root].meeting_id)  # unresolved namesake
+            id_of_root[root] = stable_id("p", key, towns[0])
+        elif shared[key] > 1 and first_root[key] != root:
+            # an unresolved namesake
+            id_of_root[root] = stable_id("p", key, sightings[root].meeting_id)
         else:
-            pid = stable_id("p", key)
-        new_id[(s.meeting_id, s.person_id)] = pid
+            id_of_root[root] = stable_id("p", key)
+    new_id = {
+        (s.meeting_id, s.person_id): id_of_root[clusters.find(i)] for i, s in enumerate(sightings)
+    }
 
     for table, columns in PERSON_COLUMNS.items():
         for row in tables.get(table, []):
