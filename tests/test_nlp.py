@@ -80,6 +80,40 @@ def test_load_nlp_is_the_shipped_model(nlp):
     assert load_nlp() is nlp
 
 
+def test_ner_matrix_products_go_to_numpy_not_blis(nlp):
+    """load_nlp gives every layer of the NER NumPy's BLAS (blis runs generic kernels here),
+    also after a text whose ruler entities (ROLE) the NER had no label for."""
+    from thinc.api import NumpyOps
+
+    doc = tag(nlp, "Ordförande Anna Berg och sekreterare Olle Ek deltog.", REFERENCE, ner=True)
+    assert ("Ordförande", "ROLE") in _ents(doc) and ("Anna Berg", "PERSON") in _ents(doc)
+    assert "ROLE" in nlp.get_pipe(NER).labels
+    layers = list(nlp.get_pipe(NER).model.walk())
+    assert len(layers) > 10
+    assert all(isinstance(m.ops, NumpyOps) and not m.ops.use_blis for m in layers)
+
+
+def test_spacy_build_check_agrees_with_its_command_and_keeps_a_profiler():
+    """`python -m pipeline.nlp.spacy_build` (scripts/setup.sh's test) exits 1 exactly when
+    the hooks are found, and the check leaves a profiler that was set in place."""
+    from pipeline.nlp.spacy_build import profiling_hooks
+
+    def mine(frame, event, arg):
+        return None
+
+    sys.setprofile(mine)
+    try:
+        hooks = profiling_hooks()
+        assert sys.getprofile() is mine
+    finally:
+        sys.setprofile(None)
+    done = subprocess.run(
+        [sys.executable, "-m", "pipeline.nlp.spacy_build"], capture_output=True, text=True
+    )
+    assert done.returncode == int(hooks), done.stdout + done.stderr
+    assert ("profiling hooks compiled in" in done.stdout) == hooks
+
+
 def test_model_folder_size_load_time_and_metrics():
     """Under 20 MB, loads in under a second (CPU time), F1 >= 0.90 written beside it."""
     size = sum(f.stat().st_size for f in MODEL_DIR.rglob("*") if f.is_file())

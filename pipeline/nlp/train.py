@@ -30,7 +30,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from pipeline import reference
-from pipeline.nlp import strip_diacritics
+from pipeline.nlp import load_nlp, strip_diacritics
 
 TRAIN_CONFIG_PATH = Path(__file__).resolve().parent / "train.cfg"
 HAND_ANNOTATED_PATH = reference.DATA_DIR / "ner_train.jsonl"
@@ -946,7 +946,7 @@ def train(
         "training_seconds": round(seconds, 1),
         "dev": train_meta.get("performance", {}),
     }
-    nlp = spacy.load(output)
+    nlp = load_nlp(output)  # as extraction loads it
     for key, path in (("eval", EVAL_PATH), ("heldout", HELDOUT_PATH), ("heldout2", HELDOUT2_PATH)):
         if path.exists():
             metrics[key] = {
