@@ -6,7 +6,7 @@ measured in this one run on this machine:
 1. end-to-end ms/page per format, and for text PDFs the ratio to pypdfium2's bare text
    extraction and to pdfplumber's ``extract_words`` on the same pages;
 2. cost per 1,000 characters at 5, 20 and 100 pages;
-3. the speed-up of 2 workers over 1 on a folder of documents;
+3. the speed-up of 2 workers over 1 on a folder of documents (start-up included);
 4. re-extraction ms/page when only the extraction stages changed (document cache hit);
 5. the nightly no-op: a run over N unchanged files (default 10,000);
 6. peak memory per worker, on the longest document.
@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import argparse
 import contextlib
+import gc
 import hashlib
 import os
 import platform
@@ -45,8 +46,10 @@ TARGETS = {
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--rym", type=int, default=150, help="text exports (default 150)")
-    parser.add_argument("--docx", type=int, default=50, help="Word files (default 50)")
+    # 500 documents: a worker's start-up (spaCy, the word lists: ~0.8 s) is a few per cent
+    # of the run, as on an archive, not the tenth it was of 200 documents at 33 ms each.
+    parser.add_argument("--rym", type=int, default=400, help="text exports (default 400)")
+    parser.add_argument("--docx", type=int, default=100, help="Word files (default 100)")
     parser.add_argument("--pdf", type=int, default=8, help="text PDFs (default 8)")
     parser.add_argument("--items", type=int, default=8, help="agenda items per document")
     parser.add_argument("--lengths", default="5,20,100", help="pages of the long documents")
@@ -67,6 +70,7 @@ def main() -> None:
 
 def bench(root: Path, args: argparse.Namespace) -> None:
     from pipeline.nlp import load_nlp
+    from pipeline.process import warm_up
 
     no_pdf = synthetic.pdf_available()
     pdfs = 0 if no_pdf else args.pdf
@@ -93,6 +97,8 @@ def bench(root: Path, args: argparse.Namespace) -> None:
     if no_pdf:
         print(f"PDF figures skipped: {no_pdf}")
     nlp = load_nlp()
+    warm_up(nlp)  # as a batch worker starts (pipeline/executors.py)
+    gc.freeze()
     results: dict[str, float] = {}
 
     _section("1. End-to-end ms/page (one process, warm; parse + structure + NLP)")
@@ -116,7 +122,7 @@ def bench(root: Path, args: argparse.Namespace) -> None:
     # Without the PDFs: a PDF page sent to OCR already runs Tesseract on every core from a
     # single worker, so PDFs would measure the OCR pool, not the batch's workers.
     folders = [archive / "rym", archive / "docx"]
-    one = _run(folders, root / "out-1", workers=1, cache=False)
+    one = _run(folders, root / "out-1", workers=1, cache=True)
     many = _run(folders, root / "out-n", workers=args.workers, cache=True)
     for label, summary in ((1, one), (args.workers, many)):
         r = summary.report
@@ -396,10 +402,20 @@ def _verdict(results: dict, key: str, label: str, unit: str, op: str) -> None:
 
 
 def _machine() -> str:
+    import spacy
+
+    from pipeline.nlp.spacy_build import profiling_hooks
+
     load = ", ".join(f"{x:.1f}" for x in os.getloadavg())
+    hooks = (
+        "WITH Cython's profiling hooks (NER ~3x slower: run scripts/setup.sh)"
+        if profiling_hooks()
+        else "without profiling hooks"
+    )
     return (
         f"protokoll benchmark: {platform.processor() or platform.machine()}, "
-        f"{os.cpu_count()} cores, load average {load}, Python {platform.python_version()}"
+        f"{os.cpu_count()} cores, load average {load}, Python {platform.python_version()}, "
+        f"spaCy {spacy.__version__} {hooks}"
     )
 
 
