@@ -32,11 +32,21 @@ class Person:
     _keys: tuple[frozenset[str], frozenset[str]] = field(
         default=(frozenset(), frozenset()), init=False, repr=False, compare=False
     )
+    _name: tuple[int, str] = field(default=(0, ""), init=False, repr=False, compare=False)
 
     @property
     def name(self) -> str:
-        """The best-spelled variant: most å/ä/ö/é, then most words, then most weight."""
-        return max(self.variants, key=lambda v: (_diacritics(v), _words(v), self.variants[v], v))
+        """The best-spelled variant: most å/ä/ö/é, then most words, then most weight.
+
+        Kept until a sighting is added (each adds weight): short forms are resolved against
+        every attendee's name, a thousand times in a long document."""
+        weight, name = self._name
+        if weight != self.variants.total():
+            name = max(
+                self.variants, key=lambda v: (_diacritics(v), _words(v), self.variants[v], v)
+            )
+            self._name = (self.variants.total(), name)
+        return name
 
     @property
     def keys(self) -> frozenset[str]:
