@@ -18,6 +18,7 @@ from pipeline.reference import fold
 SIMILAR = 0.6  # token overlap needed between two task texts with the same responsible
 SIMILAR_WITHOUT_RESPONSIBLE = 0.8
 _WORD = re.compile(r"\w{3,}")
+_MAX_REMEMBERED = 200_000  # ratios kept per run (pairs of texts; about 20 MB)
 
 
 class _Task:
@@ -30,22 +31,35 @@ class _Task:
         self.folded = fold(text)
         self.matcher = difflib.SequenceMatcher(None, b=self.folded)
 
-    def similarity(self, other: _Task, at_least: float = 0.0) -> float:
-        """:func:`task_similarity`; 0.0 early when it cannot reach ``at_least``."""
+    def similarity(self, other: _Task, at_least: float = 0.0, ratios: dict | None = None) -> float:
+        """:func:`task_similarity`; 0.0 early when it cannot reach ``at_least``. ``ratios``
+        remembers difflib's ratios by pair of texts (a task list repeats its texts)."""
+        if self.folded == other.folded:
+            return 1.0  # carried forward word for word, as action lists mostly are
         union = self.words | other.words
         jaccard = len(self.words & other.words) / len(union) if union else 0.0
-        if jaccard >= at_least:
-            return max(jaccard, self._ratio(other))
         matcher = self.matcher
         matcher.set_seq1(other.folded)
-        # difflib's cheap upper bounds first: most pairs of unrelated tasks stop here
+        # difflib's cheap upper bounds of the ratio first: its full computation is the cost
+        if jaccard >= at_least:
+            if matcher.real_quick_ratio() <= jaccard or matcher.quick_ratio() <= jaccard:
+                return jaccard  # the characters cannot beat the words
+            return max(jaccard, self._ratio(other, ratios))
         if matcher.real_quick_ratio() < at_least or matcher.quick_ratio() < at_least:
-            return 0.0
-        return max(jaccard, matcher.ratio())
+            return 0.0  # most pairs of unrelated tasks stop here
+        return max(jaccard, self._ratio(other, ratios))
 
-    def _ratio(self, other: _Task) -> float:
-        self.matcher.set_seq1(other.folded)
-        return self.matcher.ratio()
+    def _ratio(self, other: _Task, ratios: dict | None) -> float:
+        """difflib's ratio of ``other`` (already the matcher's first sequence) to this task."""
+        if ratios is None:
+            return self.matcher.ratio()
+        key = (self.folded, other.folded)
+        ratio = ratios.get(key)
+        if ratio is None:
+            if len(ratios) >= _MAX_REMEMBERED:
+                ratios.clear()
+            ratio = ratios[key] = self.matcher.ratio()
+        return ratio
 
 
 @dataclass
@@ -70,6 +84,7 @@ def link_action_series(meetings: list[dict], actions: list[dict]) -> None:
         return (meeting.get("date") is None, meeting.get("date") or 0, action["meeting_id"])
 
     open_series: dict[tuple[str, str], list[_Series]] = {}
+    ratios: dict[tuple[str, str], float] = {}
     for action in sorted(actions, key=order):  # stable: document order within a meeting
         meeting = by_meeting.get(action["meeting_id"], {})
         date = meeting.get("date")
@@ -81,7 +96,7 @@ def link_action_series(meetings: list[dict], actions: list[dict]) -> None:
         for series in open_series.get(key, []) if date is not None else []:
             if series.last_date is None or series.last_date >= date:
                 continue
-            score = series.last_task.similarity(task, at_least=best_score)
+            score = series.last_task.similarity(task, at_least=best_score, ratios=ratios)
             if score >= best_score:
                 best, best_score = series, score
         if best is None:

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import pytest
 from conftest import SAMPLE_RYM
+from hypothesis import given
+from hypothesis import strategies as st
 
 from pipeline.followup import link_action_series, task_similarity
 from pipeline.normalize.decision_types import decision_type
@@ -68,3 +70,28 @@ def test_task_similarity_folds_diacritics():
 )
 def test_decision_types(text, expected):
     assert decision_type(text) == expected
+
+
+@given(
+    a=st.text(alphabet="abcåö ktuvxy", max_size=40),
+    b=st.text(alphabet="abcåö ktuvxy", max_size=40),
+    at_least=st.sampled_from([0.0, 0.3, 0.6, 0.8, 1.0]),
+)
+def test_task_similarity_with_its_shortcuts_is_the_plain_definition(a, b, at_least):
+    """The early exits (identical texts, difflib's upper bounds, remembered ratios) give
+    what the definition gives wherever the result can matter (at or above ``at_least``)."""
+    import difflib
+
+    from pipeline.followup import _WORD, _Task
+    from pipeline.reference import fold
+
+    words_a, words_b = ({fold(w) for w in _WORD.findall(t)} for t in (a, b))
+    union = words_a | words_b
+    jaccard = len(words_a & words_b) / len(union) if union else 0.0
+    plain = max(jaccard, difflib.SequenceMatcher(None, fold(b), fold(a)).ratio())
+    ratios: dict = {}
+    for _ in range(2):  # the second time from the remembered ratio
+        got = _Task(a).similarity(_Task(b), at_least, ratios)
+        assert (got >= at_least) == (plain >= at_least)
+        if plain >= at_least:
+            assert got == plain
