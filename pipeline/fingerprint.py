@@ -13,6 +13,9 @@ A nightly run re-extracts a document only when something that shapes its rows ch
 - :func:`code_version`: every file of the package; a change to the exporters or to the
   follow-up linking republishes the tables without re-extracting anything.
 
+The first two also cover the external programs (:func:`external_tools`): Tesseract and
+LibreOffice.
+
 Batch machinery and question modules are left out of the extractor version on purpose: a
 fix to a help text must not re-extract an archive of millions of pages. A module added
 later counts until it is listed here, which costs a re-extraction, never a stale row.
@@ -20,7 +23,10 @@ later counts until it is listed here, which costs a re-extraction, never a stale
 
 from __future__ import annotations
 
+import functools
 import hashlib
+import shutil
+import subprocess
 from collections.abc import Iterable
 from importlib import metadata
 from pathlib import Path
@@ -69,6 +75,42 @@ def backend_version() -> str:
     return _version("backend", files, BACKEND_LIBRARIES, model=False)
 
 
+@functools.cache
+def external_tools() -> str:
+    """The programs that read what our code cannot: Tesseract (its version and languages)
+    and LibreOffice (its build). A scan's text is theirs as much as ours, so a new
+    Tesseract, or Tesseract installed where pages waited for OCR, re-extracts the archive,
+    as a change of our backends does."""
+    parts = []
+    tesseract = shutil.which("tesseract")
+    if tesseract is None:
+        parts.append("tesseract absent")
+    else:
+        for flag in ("--version", "--list-langs"):
+            try:
+                done = subprocess.run(
+                    [tesseract, flag], capture_output=True, text=True, timeout=20, check=False
+                )
+                lines = (done.stdout + done.stderr).splitlines()
+                if flag == "--version":  # the rest lists libraries and this CPU's features
+                    lines = lines[:1]
+                parts.append(f"tesseract {flag}: {' '.join(lines)}")
+            except (OSError, subprocess.SubprocessError) as exc:
+                parts.append(f"tesseract {flag}: {type(exc).__name__}")
+    soffice = shutil.which("soffice") or shutil.which("libreoffice")
+    if soffice is None:
+        parts.append("libreoffice absent")
+    else:  # its build is written beside the program; starting it would take seconds
+        program = Path(soffice).resolve().parent
+        version = program / "versionrc"
+        try:
+            build = version.read_text(errors="replace") if version.is_file() else soffice
+            parts.append(f"libreoffice {build}")
+        except OSError as exc:
+            parts.append(f"libreoffice {type(exc).__name__}")
+    return "\n".join(parts)
+
+
 def ner_version() -> str:
     """``0.1.0+<12 hex>``: changes when the trained NER's result for a text can change.
 
@@ -109,6 +151,8 @@ def _version(kind: str, files: Iterable[Path], libraries: Iterable[str], model: 
             _add_file(digest, path, MODEL_DIR)
     for name in libraries:
         digest.update(f"\0lib {name} {_library_version(name)}".encode())
+    if kind in ("extractor", "backend"):
+        digest.update(f"\0tools {external_tools()}".encode())
     return f"{__version__}+{digest.hexdigest()[:12]}"
 
 

@@ -231,3 +231,35 @@ def test_a_worker_loads_the_lazy_word_lists_before_its_first_document(nlp):
     diacritics._index.cache_clear()
     warm_up(nlp)
     assert diacritics._index.cache_info().currsize == 1  # the å/ä/ö index is built
+
+
+def test_tesseract_installed_or_upgraded_changes_the_backend_and_extractor_versions(
+    monkeypatch,
+):
+    """OCR text is Tesseract's: where it was missing (pages waiting for OCR) or is another
+    version, the nightly run must parse again, so the versions that key the manifest and
+    the document cache change with it; LibreOffice likewise. CPU features do not count."""
+    import shutil
+
+    from pipeline import fingerprint
+
+    real_which = shutil.which
+    if real_which("tesseract") is None or real_which("soffice") is None:
+        pytest.skip("needs Tesseract and LibreOffice (scripts/setup.sh installs them)")
+    fingerprint.external_tools.cache_clear()
+    installed = fingerprint.external_tools()
+    versions = fingerprint.backend_version(), fingerprint.extractor_version()
+    assert "Found AVX" not in installed
+
+    def without(programs: set[str]):
+        return lambda name, *a, **k: None if name in programs else real_which(name, *a, **k)
+
+    for missing in ({"tesseract"}, {"soffice", "libreoffice"}):
+        monkeypatch.setattr(fingerprint.shutil, "which", without(missing))
+        fingerprint.external_tools.cache_clear()
+        assert fingerprint.external_tools() != installed
+        assert fingerprint.backend_version() != versions[0]
+        assert fingerprint.extractor_version() != versions[1]
+    monkeypatch.setattr(fingerprint.shutil, "which", real_which)
+    fingerprint.external_tools.cache_clear()
+    assert (fingerprint.backend_version(), fingerprint.extractor_version()) == versions
