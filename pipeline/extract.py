@@ -28,6 +28,7 @@ from pipeline.normalize.names import (
     given_name_first,
     lists_surname_first,
 )
+from pipeline.normalize.parties import PARTIES, PARTY_MARK, party_after
 from pipeline.proceedings import read_statements, read_votes
 from pipeline.reference import fold
 from pipeline.structure import (
@@ -406,7 +407,7 @@ def _attendees(
                 _set_organisation(row, organisation)
             row["party"] = row["party"] or party_after(line.text, person_span.end_char)
             if substitution:
-                replaced = _PARTY.sub("", substitution.group("replaced")).strip(" ,")
+                replaced = PARTY_MARK.sub("", substitution.group("replaced")).strip(" ,")
                 row["_replaces"] = people.resolve(replaced) or people.add(replaced, "mention")
                 row["items_raw"] = substitution.group("items")
             elif len(segments) == 1 and (items := _ITEMS_AT_END.search(line.text)):
@@ -535,16 +536,6 @@ _SUBSTITUTION = re.compile(
 )
 # An attendance line ending in the paragraphs its person was present for.
 _ITEMS_AT_END = re.compile(r"(?P<items>§§?\s*\d[\d\s,–—-]*(?:\s*och\s*\d+)?)\s*\.?\s*$")
-_PARTY = re.compile(r"\s*\(([A-Za-zÅÄÖåäö]{1,3})\)")
-PARTIES = {"S", "M", "C", "V", "KD", "L", "MP", "SD", "FP", "KDS", "NYD", "FI", "PP", "SPI"}
-
-
-def party_after(text: str, end: int) -> str | None:
-    """'Anna Berg (s), ordförande' -> 'S': a party abbreviation right after a name."""
-    m = _PARTY.match(text, end)
-    if m and m.group(1).upper() in PARTIES:
-        return m.group(1).upper()
-    return None
 
 
 # Items that elect the meeting's functionaries, and the role each gives.
@@ -642,7 +633,7 @@ def _titles(
             covered[i] = True
     end = min(substitution.start() if substitution else len(text), end or len(text))
     rest = "".join(" " if covered[i] else ch for i, ch in enumerate(text) if i < end)
-    rest = _PARTY.sub(lambda m: " " * len(m.group(0)), rest)
+    rest = PARTY_MARK.sub(lambda m: " " * len(m.group(0)), rest)
     titles = set()
     for piece in _TITLE_CHUNK.split(rest[person.end_char :]):
         piece = _CONNECTORS.sub("", " ".join(piece.split()).strip(" .:-–"))

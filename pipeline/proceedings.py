@@ -14,6 +14,7 @@ from collections.abc import Callable
 from spacy.tokens import Doc
 
 from pipeline.ids import stable_id
+from pipeline.normalize.parties import party_after
 from pipeline.structure import RawItem, Where
 
 _NUMBER_WORDS = {
@@ -165,8 +166,8 @@ def read_statements(
                         **where.columns(),
                     }
                     if is_reservation:
-                        party = re.match(r"\s*\(([A-Za-zÅÄÖåäö]{1,3})\)", sentence[ent.end_char :])
-                        reservations.append({**row, "party": party and party.group(1).upper()})
+                        party = party_after(sentence, ent.end_char)
+                        reservations.append({**row, "party": party})
                     else:
                         recusals.append(row)
     return reservations, recusals

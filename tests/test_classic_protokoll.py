@@ -325,3 +325,35 @@ def test_anslag_bevis_dates_are_never_the_meeting_date(nlp):
         ],
     )
     assert extract_tables(doc, "doc_anslag", nlp)["meetings"][0]["date"] is None
+
+
+def test_a_reservation_takes_a_party_mark_only_when_it_is_a_party(nlp):
+    """'(c)' after a name is the Centre Party in a reservation as in the attendance list;
+    '(ers)' (a substitute) is no party in either."""
+    doc = Document(
+        "ks3.docx",
+        "docx",
+        [
+            Block(BlockKind.HEADING, "Kommunstyrelsen", level=1),
+            para("Tid och plats: 2015-11-10 kl. 13.00, Kommunhuset"),
+            para("Beslutande", bold=True),
+            para("Anna Berg (S), ordförande"),
+            para("Olle Ek (c)"),
+            para("Lisa Stål (ers)"),
+            para("§ 170 Detaljplan för Kvarnen", bold=True),
+            para("Kommunstyrelsens beslut", bold=True),
+            para("Kommunstyrelsen antar detaljplanen."),
+            para("Reservation", bold=True),
+            para("Olle Ek (c) och Lisa Stål (ers) reserverar sig mot beslutet."),
+        ],
+    )
+    rows = extract_tables(doc, "doc_ks3", nlp)
+    assert {a["name"]: a["party"] for a in rows["attendees"]} == {
+        "Anna Berg": "S",
+        "Olle Ek": "C",
+        "Lisa Stål": None,
+    }
+    assert [(r["name"], r["party"]) for r in rows["reservations"]] == [
+        ("Olle Ek", "C"),
+        ("Lisa Stål", None),
+    ]
