@@ -25,6 +25,7 @@ from functools import cache
 from pathlib import Path
 
 import spacy
+import srsly
 from spacy.language import Language
 from spacy.pipeline import EntityRuler
 from spacy.tokens import Doc
@@ -161,9 +162,20 @@ def build_model(path: Path = MODEL_DIR, ner_source: Path | None = None) -> Path:
     keep = metrics.read_bytes() if metrics.exists() else None
     nlp.to_disk(path)
     _sort_punct_chars(path / "sentencizer.json")
+    _drop_salted_hash(path / "meta.json")
     if keep is not None and not (path / "metrics.json").exists():
         (path / "metrics.json").write_bytes(keep)
     return path
+
+
+def _drop_salted_hash(path: Path) -> None:
+    """spaCy records a hash of the sourced NER's word vectors, made with Python's ``hash()``,
+    which is salted per process: a new value on every build of an unchanged model. The
+    model folder is part of the extractor's version, so the nightly run would re-extract the
+    archive after every rebuild. The pipeline has no word vectors: the entry goes."""
+    meta = srsly.read_json(path)
+    if meta.pop("_sourced_vectors_hashes", None) is not None:
+        srsly.write_json(path, meta)
 
 
 def _sort_punct_chars(path: Path) -> None:

@@ -946,7 +946,7 @@ def train(
         "training_seconds": round(seconds, 1),
         "dev": train_meta.get("performance", {}),
     }
-    nlp = load_nlp(output)  # as extraction loads it
+    nlp = load_nlp.__wrapped__(output)  # as extraction loads it (not a cached earlier one)
     for key, path in (("eval", EVAL_PATH), ("heldout", HELDOUT_PATH), ("heldout2", HELDOUT2_PATH)):
         if path.exists():
             metrics[key] = {
