@@ -171,19 +171,17 @@ def check(limit: str, value: float, detail: str = "", limits: Limits | None = No
         raise LimitExceeded(limit, value, maximum, detail)
 
 
-def check_pages(pages: int, path: Path | str | None = None, limits: Limits | None = None) -> None:
+def check_pages(pages: int, limits: Limits | None = None) -> None:
     """Before reading a paged document's pages: ``limit exceeded: 2000 pages > max_pages 1000``."""
     check("max_pages", pages, limits=limits)
 
 
-def check_chars(chars: int, path: Path | str | None = None, limits: Limits | None = None) -> None:
+def check_chars(chars: int, limits: Limits | None = None) -> None:
     """Characters of text read so far in one document."""
     check("max_chars", chars, limits=limits)
 
 
-def check_page_chars(
-    chars: int, page: int, path: Path | str | None = None, limits: Limits | None = None
-) -> None:
+def check_page_chars(chars: int, page: int, limits: Limits | None = None) -> None:
     """Characters on one page (PDF: ``textpage.count_chars()``), before laying them out."""
     check("max_page_chars", chars, f"page {page}", limits=limits)
 

@@ -106,7 +106,7 @@ def test_every_fault_file_is_a_clear_error_or_a_document(path):
 
 def test_limit_message_names_the_limit_and_both_numbers():
     with pytest.raises(limits.LimitExceeded) as caught:
-        limits.check_pages(2000, "x.pdf", limits.Limits(max_pages=1000))
+        limits.check_pages(2000, limits.Limits(max_pages=1000))
     assert str(caught.value) == "limit exceeded: 2000 pages > max_pages 1000"
     assert isinstance(caught.value, DocumentError)
     assert (caught.value.limit, caught.value.value, caught.value.maximum) == (
@@ -114,7 +114,7 @@ def test_limit_message_names_the_limit_and_both_numbers():
         2000,
         1000,
     )
-    limits.check_pages(1000, "x.pdf", limits.Limits(max_pages=1000))  # at the limit: fine
+    limits.check_pages(1000, limits.Limits(max_pages=1000))  # at the limit: fine
 
 
 def test_limits_come_from_the_environment():

@@ -85,9 +85,9 @@ def read(path: Path) -> Document:
     chars = 0
     for block in reader.blocks():
         chars += len(block.text)
-        limits.check_chars(chars, path)
+        limits.check_chars(chars)
         blocks.append(block)
-    limits.check_pages(reader.pages.page, path)
+    limits.check_pages(reader.pages.page)
     return Document(
         source_path=str(path),
         format=FORMAT,

@@ -89,7 +89,7 @@ def read(path: Path) -> Document:
     except OSError as exc:
         raise DocumentError(f"cannot read file: {exc.strerror or exc}") from None
     text, encoding = decode(data)
-    limits.check_chars(len(text), path)
+    limits.check_chars(len(text))
     blocks, title = parse_html(text)
     if not blocks:
         raise DocumentError("empty document: no visible text in the HTML")

@@ -129,7 +129,7 @@ def _open(path: Path) -> pdfium.PdfDocument:
         pdf.close()
         raise DocumentError("not a valid PDF: it has no pages")
     try:
-        limits.check_pages(len(pdf), path)
+        limits.check_pages(len(pdf))
     except limits.LimitExceeded:
         pdf.close()
         raise

@@ -140,7 +140,7 @@ def read(path: Path) -> Document:
     except OSError as exc:
         raise DocumentError(f"cannot read file: {exc.strerror or exc}") from exc
     text, encoding = decode(data, path)
-    limits.check_chars(len(text), path)
+    limits.check_chars(len(text))
     blocks = parse_text(text)
     if not blocks:
         raise DocumentError("empty document: no text found")
