@@ -5,7 +5,6 @@ from __future__ import annotations
 import contextlib
 import json
 import sys
-import tempfile
 from collections.abc import Callable, Iterator
 from datetime import datetime
 from pathlib import Path
@@ -228,19 +227,18 @@ def _redact_kinds(redact: str) -> tuple[str, ...]:
 
 @contextlib.contextmanager
 def _tables_folder(out_dir: Path, redact: str) -> Iterator[Path]:
-    """OUTDIR, or with --redact a temporary redacted copy of its tables (removed after)."""
+    """OUTDIR, or with --redact a redacted copy of its tables (pipeline/redacted_copy.py)."""
     kinds = _redact_kinds(redact)
     if not kinds:
         yield out_dir
         return
-    from pipeline.export import export_tables
+    from pipeline.redacted_copy import redacted_tables_folder
 
-    with tempfile.TemporaryDirectory(prefix="protokoll-redacted-") as folder:
-        try:
-            export_tables(out_dir, Path(folder), redact=kinds)
-        except FileNotFoundError as exc:
-            raise click.UsageError(str(exc)) from exc
-        yield Path(folder)
+    try:
+        with redacted_tables_folder(out_dir, kinds) as folder:
+            yield folder
+    except FileNotFoundError as exc:
+        raise click.UsageError(str(exc)) from exc
 
 
 @main.command(name="eval")

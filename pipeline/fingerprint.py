@@ -51,6 +51,7 @@ NOT_EXTRACTION = {
     "publish.py",
     "query.py",
     "questions.py",
+    "redacted_copy.py",
     "report.py",
     "run.py",
     "serve.py",

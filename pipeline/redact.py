@@ -219,6 +219,8 @@ class _Attendees:
 
     folded: set[str] = field(default_factory=set)
     token_lists: list[list[str]] = field(default_factory=list)
+    # name -> whether it is an attendee's: a meeting's names are asked about in every cell
+    _answers: dict[str, bool] = field(default_factory=dict, repr=False, compare=False)
 
     def add(self, name: str | None) -> None:
         if not name or not name.strip():
@@ -227,8 +229,15 @@ class _Attendees:
         tokens = _tokens(name)
         if tokens:
             self.token_lists.append(tokens)
+        self._answers.clear()
 
     def __contains__(self, name: str) -> bool:
+        answer = self._answers.get(name)
+        if answer is None:
+            answer = self._answers[name] = self._is_attendee(name)
+        return answer
+
+    def _is_attendee(self, name: str) -> bool:
         folded = fold(name)
         if folded in self.folded or any(_one_letter_apart(folded, k) for k in self.folded):
             return True  # "Per-Erik Magnusson" is the attendee "Per-Eric Magnusson"
@@ -281,8 +290,15 @@ def redact_text(
         text = _sub(_PHONE, text, "phone", counts, _phone_length)
     if "names" in kinds:
         attendees = attendees or _Attendees()
-        wanted = set(names) | (set(rule_names(text)) if find_names else set())
-        wanted = {n.strip() for n in wanted if n and n.strip() and n.strip() not in attendees}
+        # only the names the text holds: a meeting's names are tried on each of its cells
+        wanted = set()
+        for name in names:
+            name = name.strip() if name else ""
+            if name and name in text:
+                wanted.add(name)
+        if find_names:
+            wanted.update(name.strip() for name in rule_names(text))
+        wanted = {name for name in wanted if name and name not in attendees}
         for name in sorted(wanted, key=len, reverse=True):  # "Anna Berg Lund" before "Anna Berg"
             pattern = re.compile(rf"(?<![\w-]){re.escape(name)}(?![\w-])")
             text = _sub(pattern, text, "names", counts)
@@ -346,12 +362,15 @@ def redact_tables(
     keep, attendee_ids = _attendees_by_meeting(tables, attendee_names)
     attendee_persons = {person for _, person in attendee_ids if person}
     known = _known_names(tables, nlp) if "names" in kinds else {}
+    names_of: dict[str | None, set[str]] = {}  # per meeting: its names and the run-wide ones
     for table, rows in tables.items():
         for row in rows:
             document = row.get("document_id") or document_of_meeting.get(row.get("meeting_id"))
             meeting = row.get("meeting_id")
             attendees = keep.get(meeting) or keep[None]
-            names = known.get(meeting, set()) | known.get(None, set())
+            names = names_of.get(meeting)
+            if names is None:
+                names = names_of[meeting] = known.get(meeting, set()) | known.get(None, set())
             tally = counts.setdefault(document, Counter())
             # a row about one person: a non-attendee's name goes whole, an attendee's stays
             own = _name_columns(table, row) if "names" in kinds else ()

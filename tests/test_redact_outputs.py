@@ -295,3 +295,61 @@ def test_question_commands_redact_their_output(plain_out, args):
     assert not any(n in redacted.output for n in NEEDLES)
     assert len(redacted.output.splitlines()) == len(plain.output.splitlines())
     assert not list(plain_out.glob("*.db-journal"))
+
+
+def test_redacted_questions_share_one_copy_per_published_version(plain_out, monkeypatch):
+    """The first question with --redact makes the redacted copy, the next ones read it; new
+    tables make a new copy and the old one goes (once nobody can be reading it)."""
+    import os
+    import shutil
+
+    from pipeline import redacted_copy
+
+    root = plain_out / ".state" / redacted_copy.FOLDER
+    shutil.rmtree(root, ignore_errors=True)
+    made = []
+    real_export = redacted_copy.export_tables
+    monkeypatch.setattr(
+        redacted_copy, "export_tables", lambda *a, **k: made.append(1) or real_export(*a, **k)
+    )
+    args = ["actions", "--format", "csv", "-o", str(plain_out), "--redact", "email,phone"]
+    runner = CliRunner()
+    first, second = runner.invoke(main, args), runner.invoke(main, args)
+    assert first.exit_code == 0 and first.output == second.output and len(made) == 1
+    assert EMAIL not in first.output and "[e-post]" in first.output
+    (copy,) = root.iterdir()
+    assert (copy / redacted_copy.COMPLETE).exists()
+    assert (copy / "actions.parquet").stat().st_mode & 0o044 == 0o044  # for every analyst
+
+    table = plain_out / "actions.parquet"
+    stat = table.stat()
+    os.utime(copy, (0, 0))  # last read long ago
+    try:
+        os.utime(table, ns=(stat.st_atime_ns, stat.st_mtime_ns + 1_000_000))  # republished
+        third = runner.invoke(main, args)
+    finally:
+        os.utime(table, ns=(stat.st_atime_ns, stat.st_mtime_ns))
+    assert third.output == first.output and len(made) == 2
+    assert not copy.exists() and len(list(root.iterdir())) == 1
+
+
+def test_a_redacted_question_on_a_folder_it_cannot_write(plain_out):
+    """An analyst with read access only: a temporary copy answers, nothing is kept."""
+    import shutil
+
+    from pipeline import redacted_copy
+
+    root = plain_out / ".state" / redacted_copy.FOLDER
+    shutil.rmtree(root, ignore_errors=True)
+    root.write_text("")  # its folder cannot be made (root may write anywhere: no chmod)
+    try:
+        result = CliRunner().invoke(
+            main,
+            ["query", "SELECT task FROM actions", "--format", "csv"]
+            + ["-o", str(plain_out), "--redact", "email"],
+        )
+        assert result.exit_code == 0, result.output
+        assert EMAIL not in result.output and "[e-post]" in result.output
+        assert root.is_file() and root.read_text() == ""
+    finally:
+        root.unlink()
