@@ -39,10 +39,12 @@ def redacted_tables_folder(out_dir: Path, kinds: tuple[str, ...]) -> Iterator[Pa
     if (folder / COMPLETE).exists():
         yield folder
         return
-    try:
-        root.mkdir(parents=True, exist_ok=True)
-        building = Path(tempfile.mkdtemp(dir=root, prefix=".building-"))
-    except OSError:  # OUTDIR is not ours to write: a copy for this question only
+    building = None
+    if (out_dir / "documents.parquet").is_file():  # a run's folder (else export_tables says so)
+        with contextlib.suppress(OSError):  # OUTDIR not ours to write: a copy for one question
+            root.mkdir(parents=True, exist_ok=True)
+            building = Path(tempfile.mkdtemp(dir=root, prefix=".building-"))
+    if building is None:
         with tempfile.TemporaryDirectory(prefix="protokoll-redacted-") as scratch:
             export_tables(out_dir, Path(scratch), redact=kinds)
             yield Path(scratch)

@@ -353,3 +353,10 @@ def test_a_redacted_question_on_a_folder_it_cannot_write(plain_out):
         assert root.is_file() and root.read_text() == ""
     finally:
         root.unlink()
+
+
+def test_a_redacted_question_on_a_folder_without_a_run_makes_nothing(tmp_path):
+    missing = tmp_path / "no-run-here"
+    result = CliRunner().invoke(main, ["decisions", "-o", str(missing), "--redact", "all"])
+    assert result.exit_code == 2 and "no documents.parquet" in result.output
+    assert not missing.exists()
