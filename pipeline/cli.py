@@ -199,6 +199,8 @@ def run(
         f"{r['removed']} removed; {r['pages']['extracted']} pages in "
         f"{r['durations_s']['extract']:.1f} s{speed}. Report: {out_dir / 'run_report.json'}"
     )
+    for notice in r.get("notices", []):
+        click.echo(f"Note: {notice}", err=True)
     sys.exit(1 if counts["failed"] else 0)
 
 

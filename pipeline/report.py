@@ -46,6 +46,7 @@ class RunReport:
     pages_extracted: int = 0
     published: bool = False
     recovered_publish: bool = False
+    notices: list[str] = field(default_factory=list)  # what an operator should know
     durations: dict[str, float] = field(default_factory=dict)
     document_seconds: list[tuple[float, str]] = field(default_factory=list)
     peak_rss_mb: dict[str, float] = field(default_factory=dict)
@@ -125,6 +126,7 @@ class RunReport:
             "peak_rss_mb": self.peak_rss_mb,
             "published": self.published,
             "recovered_publish": self.recovered_publish,
+            "notices": self.notices,
             "failures": self.failures,
         }
 

@@ -46,6 +46,7 @@ from pipeline.item_attendance import item_attendance_rows
 from pipeline.lock import RunLocked, run_lock
 from pipeline.manifest import FILENAME as MANIFEST_NAME
 from pipeline.manifest import Manifest
+from pipeline.nlp.spacy_build import notice as spacy_notice
 from pipeline.persons import persons_table, resolve_persons
 from pipeline.process import (
     EXTRACTOR_VERSION,
@@ -223,6 +224,8 @@ def _run_locked(
         str(out_dir), versions[0], versions[1], options.executor, workers, options.full
     )
     report.recovered_publish = recovered
+    if options.executor == "local" and (slow := spacy_notice()):  # Dask workers are elsewhere
+        report.notices.append(slow)
     cache_dir = Path(options.cache_dir or state_dir(out_dir) / "cache").resolve()
     manifest = Manifest(out_dir / MANIFEST_NAME)
     try:

@@ -263,3 +263,23 @@ def test_tesseract_installed_or_upgraded_changes_the_backend_and_extractor_versi
     monkeypatch.setattr(fingerprint.shutil, "which", real_which)
     fingerprint.external_tools.cache_clear()
     assert (fingerprint.backend_version(), fingerprint.extractor_version()) == versions
+
+
+def test_a_slow_spacy_build_is_a_notice_in_the_report_and_on_stderr(tmp_path, monkeypatch):
+    """spaCy with Cython's profiling hooks (a wheel not rebuilt by setup.sh) runs the NER 3x
+    slower: the operator learns it from the run, not from a benchmark."""
+    from pipeline.nlp import spacy_build
+
+    monkeypatch.setattr(spacy_build, "profiling_hooks", lambda: True)
+    (tmp_path / "in").mkdir()
+    shutil.copy(SAMPLE_RYM, tmp_path / "in")
+    result = CliRunner().invoke(main, ["run", str(tmp_path / "in"), "-o", str(tmp_path / "out")])
+    assert result.exit_code == 0, result.output
+    report = json.loads((tmp_path / "out" / "run_report.json").read_text(encoding="utf-8"))
+    assert len(report["notices"]) == 1 and "profiling hooks" in report["notices"][0]
+    assert "Note: spaCy" in result.output and "scripts/setup.sh" in result.output
+
+    monkeypatch.setattr(spacy_build, "profiling_hooks", lambda: False)
+    again = CliRunner().invoke(main, ["run", str(tmp_path / "in"), "-o", str(tmp_path / "out")])
+    report = json.loads((tmp_path / "out" / "run_report.json").read_text(encoding="utf-8"))
+    assert report["notices"] == [] and "Note:" not in again.output
