@@ -57,7 +57,9 @@ NOT_EXTRACTION = {
     "serve.py",
     "testhooks.py",
 }
-BACKEND_FILES = ("backends", "detect.py", "errors.py", "model.py", "ocr.py", "limits.py", "data")
+BACKEND_FILES = (
+    "backends", "detect.py", "errors.py", "model.py", "ocr.py", "ocr_words.py", "limits.py", "data"
+)  # fmt: skip
 EXTRACTION_LIBRARIES = ("spacy",)
 BACKEND_LIBRARIES = ("python-docx", "pypdfium2", "pdfplumber", "lxml")
 

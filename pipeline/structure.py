@@ -20,7 +20,6 @@ from dataclasses import dataclass, field
 from pipeline import reference
 from pipeline.model import Block, BlockKind, Document
 from pipeline.normalize.dates import find_dates, find_time_range, parse_date
-from pipeline.ocr_words import repair_ocr_words
 
 # --- what the labels of a meeting look like ------------------------------------------------
 
@@ -268,9 +267,9 @@ class MeetingStructure:
 
 
 def find_structure(document: Document) -> MeetingStructure:
-    """Find the parts of a meeting in ``document`` (its OCRed words respelled first)."""
+    """Find the parts of a meeting in ``document``."""
     found = MeetingStructure()
-    blocks = list(repair_ocr_words(document).blocks)
+    blocks = list(document.blocks)
     first_item = next(
         (
             i

@@ -11,7 +11,9 @@ Per page, in one pass with each page closed before the next (an open page keeps 
    (:mod:`pipeline.backends.pdf_tables`), whose cell grid our words then fill.
 
 The words of every page, from text or OCR, then go through one layout
-(:mod:`pipeline.backends.pdf_layout`). Metadata says what was done, for the documents row:
+(:mod:`pipeline.backends.pdf_layout`), and words OCR misread by a letter take the spelling
+the document uses elsewhere (:mod:`pipeline.ocr_words`). Metadata says what was done, for
+the documents row:
 
 - ``ocr_pages``: pages read by OCR, "1,2,3"; ``ocr_reasons``: "1:no text;2:garbage text
   layer (12% Swedish words)";
@@ -37,6 +39,7 @@ from pipeline.backends.pdf_tables import find_tables
 from pipeline.backends.pdf_text import FontWidths, read_text_layer
 from pipeline.errors import DocumentError
 from pipeline.model import Document
+from pipeline.ocr_words import repair_ocr_words
 
 FORMAT = "pdf"
 
@@ -100,9 +103,10 @@ def read(path: Path) -> Document:
         warnings.append("no text found on any page")
     if warnings:
         metadata["warnings"] = "; ".join(warnings)
-    return Document(
+    document = Document(
         source_path=str(path), format=FORMAT, blocks=blocks, pages=len(pages), metadata=metadata
     )
+    return repair_ocr_words(document)  # OCR's misread letters, from the document's own words
 
 
 # -- opening ---------------------------------------------------------------------------------
