@@ -21,6 +21,10 @@ from pipeline import reference
 from pipeline.model import Block, BlockKind, Document
 from pipeline.normalize.dates import find_dates, find_time_range, parse_date
 
+# A table that holds no actions is read as item text, row by row, its cells joined by this;
+# the NLP stage ends a name there (pipeline/nlp/components.py).
+CELL_SEPARATOR = " | "
+
 # --- what the labels of a meeting look like ------------------------------------------------
 
 _ITEM_HEADING = re.compile(r"^(?:§\s*)?(\d{1,3}(?:\.\d{1,3})*)\.?\)?\s+(\S.*)$")
@@ -848,7 +852,7 @@ class _ItemReader:
         if columns is None and self.item is not None:
             self.item.tables.append((self.section, block))
         if columns is None:
-            self._text(block, "\n".join(" | ".join(c.text for c in r) for r in block.rows))
+            self._text(block, "\n".join(CELL_SEPARATOR.join(c.text for c in r) for r in block.rows))
             return
         for r, row in enumerate(block.rows[1:], start=1):
             cells = [c.text.strip() for c in row]

@@ -31,6 +31,7 @@ from pipeline.reference import (
     public_bodies,
     regions,
 )
+from pipeline.structure import CELL_SEPARATOR
 
 if not Span.has_extension("iso"):
     Span.set_extension("iso", default=None)
@@ -42,6 +43,7 @@ _NAME = re.compile(
 _INITIALS = re.compile(r"^(?:[A-ZÅÄÖ]{1,2}\.?|[A-ZÅÄÖ]\.?-[A-ZÅÄÖ]\.?|(?:[A-ZÅÄÖ]\.){2,3})$")
 _HYPHEN_INITIALS = re.compile(r"^[A-ZÅÄÖ]\.?-[A-ZÅÄÖ]\.?$")
 _DIGIT = re.compile(r"\d")
+_CELL_EDGE = CELL_SEPARATOR.strip()  # "|" between two table cells in one text
 # Capitalized words that are organisations or things, not people.
 _NOT_NAME_SUFFIXES = (
     "gruppen",
@@ -171,11 +173,11 @@ COMMON_ZIPF = 3.0  # wordfreq's small Swedish list reaches down to about here
 def _cell_parts(doc: Doc, ent: Span) -> list[Span]:
     """A name never crosses a table cell: the NER's entity split at ' | ' (rows of a table
     reach it as one text), 'Tomas Merio | Hans Ringdahl' -> two."""
-    if ent.ent_id_ or all(token.text != "|" for token in ent):
+    if ent.ent_id_ or all(token.text != _CELL_EDGE for token in ent):
         return [ent]
     parts, start = [], ent.start
     for i in range(ent.start, ent.end + 1):
-        if i == ent.end or doc[i].text == "|":
+        if i == ent.end or doc[i].text == _CELL_EDGE:
             if i > start:
                 parts.append(Span(doc, start, i, label=ent.label_))
             start = i + 1
